@@ -1,0 +1,122 @@
+"""The extraction flow: discover -> process batches (in parallel on the task runner) -> commit.
+
+Every task is a thin wrapper over a plain function in `pipeline.run`; the flow only
+orchestrates. Run it with `python -m pipeline extract` (CLI), `python flows/extract.py`, or
+as a deployment (`flows/prefect.yaml`, or `python flows/extract.py --serve` for a nightly
+schedule at 02:00 Europe/Oslo).
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+from prefect import flow, get_run_logger, task  # noqa: E402
+from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.futures import wait  # noqa: E402
+
+from pipeline import run, store  # noqa: E402
+from pipeline.read import DEFAULT_MAX_BYTES  # noqa: E402
+
+
+def _batch_cache_key(context, parameters) -> str | None:
+    """Cache a batch by its documents' bytes (sha256) and the pipeline version."""
+    files = parameters["files"]
+    if any(digest is None for _, _, digest in files):
+        return None  # unreadable files are retried
+    h = hashlib.sha256(parameters["pipeline_version"].encode())
+    for _, source, digest in files:
+        h.update(f"{source}\0{digest}\n".encode())
+    return "batch-" + h.hexdigest()
+
+
+@task(name="discover")
+def discover_task(inputs: list[str], out: str, model: str | None, max_bytes: int, run_id: str) -> run.RunPlan:
+    return run.plan_run(inputs, Path(out), model, max_bytes, run_id)
+
+
+@task(name="process-batch", cache_key_fn=_batch_cache_key, cache_expiration=timedelta(days=7), persist_result=True)
+def process_batch_task(files: list, pipeline_version: str, model: str | None, max_bytes: int) -> run.BatchResult:
+    result = run.process_batch(files, model, max_bytes)
+    logger = get_run_logger()
+    for row in result.rows["documents"]:
+        if row["status"] == "failed":
+            logger.warning("document failed: %s: %s", row["source"], row["error"])
+    return result
+
+
+@task(name="commit", retries=2, retry_delay_seconds=2)
+def commit_task(plan: run.RunPlan, results: list) -> run.RunSummary:
+    return run.commit_run(plan, results)
+
+
+def summary_markdown(s: run.RunSummary) -> str:
+    lines = [
+        f"# Extraction run `{s.run_id}`", "",
+        f"Model: **{s.model}**", "",
+        "| documents | processed | reused | failed |", "|---|---|---|---|",
+        f"| {s.n_documents} | {s.n_processed} | {s.n_reused} | {s.n_failed} |", "",
+        "| table | rows | version |", "|---|---|---|",
+        *[f"| {t} | {s.rows.get(t, '')} | {v} |" for t, v in s.versions.items()],
+    ]
+    if s.failures:
+        lines += ["", "## Failed documents", "", "| source | error |", "|---|---|"]
+        lines += [f"| {src} | {err} |" for src, err in s.failures]
+    review = Path(s.out) / "review" / "index.html"
+    if review.exists():
+        lines += ["", f"Review pages: `{review.resolve()}`"]
+    return "\n".join(lines)
+
+
+@flow(name="extract", log_prints=True)
+def extract_flow(
+    inputs: list[str] | None = None,
+    out: str = "processed",
+    model: str | None = None,
+    batch_docs: int = run.DEFAULT_BATCH_DOCS,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    lock_wait_s: float = 0.0,
+) -> run.RunSummary:
+    """Extract the four tables from the documents in `inputs` (files or folders) into `out`."""
+    inputs = inputs or ["raw"]
+    run_id = run.new_run_id()
+    with store.run_lock(Path(out), run_id, lock_wait_s):
+        plan = discover_task(inputs, out, model, max_bytes, run_id)
+        futures = [
+            process_batch_task.submit(batch, plan.pipeline_version, model, max_bytes)
+            for batch in plan.batches(batch_docs)
+        ]
+        wait(futures)
+        summary = commit_task(plan, [f.result() for f in futures])
+    create_markdown_artifact(summary_markdown(summary), key="extraction-run", description="Extraction run summary")
+    return summary
+
+
+def with_dask(workers: int | None = None, address: str | None = None):
+    """The flow on a Dask cluster: an existing one at `address`, or a local one with
+    `workers` single-threaded worker processes."""
+    from prefect_dask import DaskTaskRunner
+
+    if address:
+        runner = DaskTaskRunner(address=address)
+    else:
+        runner = DaskTaskRunner(cluster_kwargs={"n_workers": workers or 1, "threads_per_worker": 1, "processes": True})
+    return extract_flow.with_options(task_runner=runner)
+
+
+if __name__ == "__main__":
+    if "--serve" in sys.argv:
+        from prefect.schedules import Cron
+
+        # A long-running process that runs the flow nightly at 02:00 Oslo time.
+        extract_flow.serve(
+            name="nightly-extract",
+            schedules=[Cron("0 2 * * *", timezone="Europe/Oslo")],
+            parameters={"inputs": ["raw"], "out": "processed"},
+        )
+    else:
+        extract_flow(inputs=sys.argv[1:] or None)

@@ -1,0 +1,115 @@
+"""Command line: `python -m pipeline COMMAND` (see `python -m pipeline --help`)."""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import logging
+import os
+import sys
+from pathlib import Path
+
+from pipeline.read import DEFAULT_MAX_BYTES
+
+
+def _summary(summary) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(stderr=False)
+    warn = "blank" in summary.model
+    console.print(f"run [bold]{summary.run_id}[/] -> {summary.out}  ({summary.seconds:.1f} s)")
+    console.print(f"model: [{'bold red' if warn else 'green'}]{summary.model}[/]")
+    if warn:
+        console.print("[bold red]WARNING: no trained Norwegian model: organisations come from rules only "
+                      "(see README, 'Model').[/]")
+    console.print(f"documents: {summary.n_documents}  processed: {summary.n_processed}  "
+                  f"reused: {summary.n_reused}  failed: {summary.n_failed}")
+    table = Table("table", "rows", "version")
+    for name, version in summary.versions.items():
+        table.add_row(name, str(summary.rows.get(name, "")), str(version))
+    console.print(table)
+    for source, error in summary.failures:
+        console.print(f"[yellow]failed[/] {source}: {error}")
+
+
+def cmd_extract(a: argparse.Namespace) -> int:
+    from pipeline.store import LockedError
+
+    inputs = a.paths or ["raw"]
+    out = Path(a.out)
+    try:
+        if a.engine == "local":
+            from pipeline.run import run_extraction
+
+            summary = run_extraction(inputs, out, a.model, a.batch_docs, a.max_bytes, a.wait_lock)
+        else:
+            os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+            from flows.extract import extract_flow, with_dask
+
+            flow = with_dask(a.workers, a.dask_address) if (a.workers or a.dask_address) else extract_flow
+            summary = flow(inputs=inputs, out=str(out), model=a.model, batch_docs=a.batch_docs,
+                           max_bytes=a.max_bytes, lock_wait_s=a.wait_lock)
+    except LockedError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 3
+    _summary(summary)
+    return 0
+
+
+def cmd_vacuum(a: argparse.Namespace) -> int:
+    from pipeline.store import vacuum
+
+    removed = vacuum(Path(a.out), a.keep_days)
+    for name, n in removed.items():
+        print(f"{name}: removed {n} files")
+    return 0
+
+
+def cmd_info(a: argparse.Namespace) -> int:
+    from pipeline.nlp import get_pipelines
+    from pipeline.process import pipeline_version
+
+    p = get_pipelines(a.model)
+    print(json.dumps({"model": p.model_description, "nb_pipe_names": p.nb.pipe_names,
+                      "en_pipe_names": p.en.pipe_names, "pipeline_version": pipeline_version(p.model_description)},
+                     indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    e = sub.add_parser("extract", help="run the extraction flow on files or folders and write the tables")
+    e.add_argument("paths", nargs="*", help="files or folders (default: raw/)")
+    e.add_argument("--out", default="processed", help="output folder (default: processed/)")
+    e.add_argument("--engine", choices=["prefect", "local"], default="prefect",
+                   help="prefect: the Prefect flow (default); local: the same steps in this process, no Prefect")
+    e.add_argument("--workers", type=int, default=None, help="run batches on a local Dask cluster with N workers")
+    e.add_argument("--dask-address", default=None, help="run batches on an existing Dask cluster (tcp://host:8786)")
+    e.add_argument("--batch-docs", type=int, default=16, help="documents per batch (default 16)")
+    e.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
+                   help=f"files larger than this fail with 'too large' (default {DEFAULT_MAX_BYTES})")
+    e.add_argument("--model", default=None, help="spaCy pipeline for Norwegian (default: PIPELINE_MODEL or the first installed)")
+    e.add_argument("--wait-lock", type=float, default=0.0, help="seconds to wait for another run on --out (default 0: fail)")
+    e.set_defaults(func=cmd_extract)
+
+    v = sub.add_parser("vacuum", help="remove table versions older than --keep-days (explicit retention)")
+    v.add_argument("--out", default="processed")
+    v.add_argument("--keep-days", type=float, required=True)
+    v.set_defaults(func=cmd_vacuum)
+
+    i = sub.add_parser("info", help="show the model and components a run would use")
+    i.add_argument("--model", default=None)
+    i.set_defaults(func=cmd_info)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    a = build_parser().parse_args(argv)
+    code = a.func(a)
+    gc.collect()  # release delta-rs/pyarrow objects before interpreter exit (delta-rs issue 2184)
+    sys.stdout.flush()
+    return code

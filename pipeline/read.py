@@ -1,0 +1,188 @@
+"""Reading: turn a file into a `RawDocument` (text plus metadata) or a clear error.
+
+One reader per file type, chosen by suffix from `READERS`. A reader takes the raw bytes and
+returns a `ReadResult`; it raises `ReadError` with a one-line message for input it cannot use.
+`read_document` never raises: every problem becomes `RawDocument.error`, so one bad file
+cannot stop a run.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # larger files fail with "too large" without being read
+
+
+class ReadError(Exception):
+    """Input that cannot be read as a document; the message goes into `documents.error`."""
+
+
+@dataclass
+class ReadResult:
+    text: str
+    content_type: str
+    title: str | None = None
+    published: str | None = None
+    n_pages: int | None = None
+    # Segments the reader already knows (headings, list items, table rows), as (kind, text)
+    # pairs in reading order. None: the cleaner finds them in the text itself.
+    blocks: list[tuple[str, str]] | None = None
+
+
+@dataclass
+class RawDocument:
+    source: str
+    doc_id: str
+    reader: str | None = None
+    content_type: str | None = None
+    text: str | None = None
+    title: str | None = None
+    published: str | None = None
+    n_pages: int | None = None
+    blocks: list[tuple[str, str]] | None = None
+    error: str | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+# --- text decoding -------------------------------------------------------------------------
+
+_BOMS = [
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+]
+
+
+def decode_text(data: bytes) -> str:
+    """Decode text bytes: BOM-marked UTF-8/16, else UTF-8, else Windows-1252 (a superset of
+    the printable Latin-1 used for Norwegian). Binary content raises ReadError."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(encoding)
+            except UnicodeDecodeError as e:
+                raise ReadError(f"invalid {encoding} text: {e.reason} at byte {e.start}") from None
+    if _looks_binary(data):
+        raise ReadError("binary file, not text")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _looks_binary(data: bytes) -> bool:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return control > max(8, len(sample) // 100)
+
+
+def read_plain_text(data: bytes) -> ReadResult:
+    return ReadResult(text=decode_text(data), content_type="text/plain")
+
+
+def read_markdown(data: bytes) -> ReadResult:
+    return ReadResult(text=decode_text(data), content_type="text/markdown")
+
+
+Reader = Callable[[bytes], ReadResult]
+
+# suffix -> (reader name, reader). Later readers (HTML, PDF, DOCX) register here.
+READERS: dict[str, tuple[str, Reader]] = {
+    ".txt": ("text", read_plain_text),
+    ".text": ("text", read_plain_text),
+    ".md": ("markdown", read_markdown),
+    ".markdown": ("markdown", read_markdown),
+}
+
+
+def doc_id_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_document(path: Path, source: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> RawDocument:
+    """Read one file. Never raises: problems are reported in `RawDocument.error`."""
+    source = source if source is not None else str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        return RawDocument(source=source, doc_id=_path_id(source), error=f"cannot read: {e.strerror or e}")
+    if size > max_bytes:
+        return RawDocument(
+            source=source, doc_id=_path_id(source),
+            error=f"too large: {size} bytes (limit {max_bytes}; set --max-bytes)",
+        )
+    try:
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)
+    except OSError as e:
+        return RawDocument(source=source, doc_id=_path_id(source), error=f"cannot read: {e.strerror or e}")
+    doc = RawDocument(source=source, doc_id=doc_id_of(data))
+    if not data.strip():
+        doc.error = "empty file"
+        return doc
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        doc.error = f"unsupported file type {suffix or '(no suffix)'}; supported: {', '.join(sorted(READERS))}"
+        return doc
+    doc.reader, reader = READERS[suffix]
+    try:
+        result = reader(data)
+    except ReadError as e:
+        doc.error = str(e)
+        return doc
+    except Exception as e:  # a broken file must not stop the run; say what went wrong
+        doc.error = f"{doc.reader} reader failed: {type(e).__name__}: {e}".splitlines()[0][:300]
+        return doc
+    if not result.text.strip():
+        doc.error = "no text in document"
+        return doc
+    doc.text, doc.content_type, doc.title = result.text, result.content_type, result.title
+    doc.published, doc.n_pages, doc.blocks = result.published, result.n_pages, result.blocks
+    return doc
+
+
+def _path_id(source: str) -> str:
+    """An id for a file whose bytes could not be read: stable per path."""
+    return "path:" + hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()
+
+
+def discover(paths: list[str | Path]) -> list[tuple[Path, str]]:
+    """Files to read, as (path, source) pairs in a stable order. Folders are walked
+    recursively; hidden files and folders are skipped; symlinks are not followed out of the
+    folder given."""
+    found: list[tuple[Path, str]] = []
+    for given in paths:
+        p = Path(given)
+        if p.is_dir():
+            root = p.resolve()
+            for dirpath, dirnames, filenames in os.walk(p, followlinks=False):
+                dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+                for name in sorted(filenames):
+                    if name.startswith("."):
+                        continue
+                    fp = Path(dirpath) / name
+                    if fp.is_symlink():
+                        try:
+                            target = fp.resolve(strict=True)
+                        except (OSError, RuntimeError):
+                            found.append((fp, str(fp)))  # broken link or loop: read_document reports it
+                            continue
+                        if not target.is_relative_to(root):
+                            continue
+                    found.append((fp, str(fp)))
+        else:
+            found.append((p, str(given)))
+    return found

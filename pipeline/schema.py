@@ -1,0 +1,143 @@
+"""The output tables of CONTRACT.md, declared once.
+
+The writer (store.py), the tests and the README all read these schemas. Columns beyond the
+contract's minimum are documented next to their field.
+"""
+from __future__ import annotations
+
+import pyarrow as pa
+
+_str, _int, _float = pa.string(), pa.int64(), pa.float64()
+
+DOCUMENTS = pa.schema(
+    [
+        ("doc_id", _str),  # sha256 of the raw bytes
+        ("source", _str),  # path as given
+        ("title", _str),
+        ("language", _str),  # nb, nn, en or mixed
+        ("n_chars", _int),  # characters of the cleaned text
+        ("status", _str),  # ok or failed
+        ("error", _str),
+        ("run_id", _str),  # the run that processed the document
+        ("pipeline_version", _str),
+        ("content_type", _str),
+        ("reader", _str),
+        ("published", _str),  # ISO date where the document states one
+        ("n_pages", _int),
+        ("languages", pa.list_(_str)),  # languages of the segments, most characters first
+        ("n_segments", _int),
+    ]
+)
+
+MENTIONS = pa.schema(
+    [
+        ("doc_id", _str),
+        ("start", _int),
+        ("end", _int),
+        ("text", _str),
+        ("label", _str),
+        ("canonical", _str),
+        ("sentence", _str),
+        ("source_rule", _str),
+        ("run_id", _str),
+    ]
+)
+
+ORGANISATIONS = pa.schema(
+    [
+        ("doc_id", _str),
+        ("name", _str),
+        ("aliases", pa.list_(_str)),
+        ("n_mentions", _int),
+        ("first_start", _int),  # offset of the first mention
+        ("source_rule", _str),  # rules and models that found its mentions, joined by "+"
+        ("run_id", _str),
+    ]
+)
+
+AMOUNTS = pa.schema(
+    [
+        ("doc_id", _str),
+        ("text", _str),
+        ("value", _float),
+        ("low", _float),
+        ("high", _float),
+        ("currency", _str),
+        ("qualifier", _str),
+        ("year", _int),
+        ("start", _int),
+        ("end", _int),
+        ("sentence", _str),
+        ("source_rule", _str),
+        ("run_id", _str),
+    ]
+)
+
+TARGETS = pa.schema(
+    [
+        ("doc_id", _str),
+        ("text", _str),
+        ("metric", _str),
+        ("baseline_value", _float),
+        ("baseline_year", _int),
+        ("target_value", _float),
+        ("target_unit", _str),
+        ("target_year", _int),
+        ("direction", _str),
+        ("actor", _str),
+        ("start", _int),
+        ("end", _int),
+        ("sentence", _str),
+        ("source_rule", _str),
+        ("run_id", _str),
+    ]
+)
+
+ACTIONS = pa.schema(
+    [
+        ("doc_id", _str),
+        ("text", _str),
+        ("verb", _str),
+        ("actor", _str),
+        ("addressee", _str),
+        ("modality", _str),
+        ("start", _int),
+        ("end", _int),
+        ("sentence", _str),
+        ("source_rule", _str),
+        ("run_id", _str),
+    ]
+)
+
+RUNS = pa.schema(
+    [
+        ("run_id", _str),
+        ("started_at", pa.timestamp("us", tz="UTC")),
+        ("finished_at", pa.timestamp("us", tz="UTC")),
+        ("n_documents", _int),
+        ("n_processed", _int),
+        ("n_reused", _int),
+        ("n_failed", _int),
+        ("pipeline_version", _str),
+        ("model", _str),
+        ("inputs", pa.list_(_str)),
+    ]
+)
+
+# Extraction tables keyed by doc_id, in commit order; `runs` is committed last and marks the run
+# as complete (store.py).
+DOC_TABLES: dict[str, pa.Schema] = {
+    "documents": DOCUMENTS,
+    "mentions": MENTIONS,
+    "organisations": ORGANISATIONS,
+    "amounts": AMOUNTS,
+    "targets": TARGETS,
+    "actions": ACTIONS,
+}
+TABLES: dict[str, pa.Schema] = {**DOC_TABLES, "runs": RUNS}
+
+
+def to_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
+    """Rows (dicts) to an Arrow table of `schema`; missing keys become nulls, extra keys are dropped."""
+    columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
+    return pa.Table.from_pydict(columns, schema=schema)

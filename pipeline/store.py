@@ -1,0 +1,190 @@
+"""Storage: versioned Delta Lake tables plus plain-Parquet `latest/` exports (CONTRACT.md).
+
+Commit protocol (one run):
+1. every document table (documents, mentions, organisations, amounts, targets, actions) is
+   overwritten with the run's full content, one new Delta version each, its commit metadata
+   carrying the run_id;
+2. the run's row is appended to `runs`: this commit marks the run as complete;
+3. `latest/` is replaced in one step (a symlink swapped atomically to a folder of Parquet files).
+A run that dies before (2) is not complete: `read_table` reads every table at the version
+written by the newest run in `runs`, so readers never mix runs, and the next run overwrites
+what the dead one left. Concurrent runs on one folder are serialised by `run_lock`.
+"""
+from __future__ import annotations
+
+import fcntl
+import gc
+import json
+import os
+import shutil
+import time
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from deltalake import CommitProperties, DeltaTable, write_deltalake
+
+from pipeline.schema import DOC_TABLES, RUNS, TABLES, to_table
+
+LATEST = "latest"
+_LATEST_DIR = ".latest"
+_LOCK = ".lock"
+
+
+class LockedError(RuntimeError):
+    """Another run holds the output folder."""
+
+
+@contextmanager
+def run_lock(out: Path, run_id: str, wait_s: float = 0.0):
+    """Hold the output folder for one run. The lock is an OS file lock, released by the kernel
+    when the process dies, so a killed run never leaves a stale lock behind."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / _LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + wait_s
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 4096, 0).decode("utf-8", "replace")
+                    try:
+                        info = json.loads(holder)
+                        msg = f"locked by run {info['run_id']} (pid {info['pid']}) since {info['since']}"
+                    except (ValueError, KeyError):
+                        msg = "locked by another run"
+                    raise LockedError(f"{out}: {msg}") from None
+                time.sleep(0.5)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, json.dumps({"run_id": run_id, "pid": os.getpid(),
+                                  "since": datetime.now(timezone.utc).isoformat(timespec="seconds")}).encode(), 0)
+        yield
+    finally:
+        try:
+            os.ftruncate(fd, 0)
+        except OSError:
+            pass
+        os.close(fd)  # closing releases the lock
+
+
+def _table_path(out: Path, name: str) -> Path:
+    return out / name
+
+
+def _exists(out: Path, name: str) -> bool:
+    return DeltaTable.is_deltatable(str(_table_path(out, name)))
+
+
+def committed_runs(out: Path) -> pa.Table | None:
+    """The `runs` table (complete runs only), or None before the first run."""
+    if not _exists(out, "runs"):
+        return None
+    return DeltaTable(str(_table_path(out, "runs"))).to_pyarrow_table()
+
+
+def latest_run_id(out: Path) -> str | None:
+    runs = committed_runs(out)
+    if runs is None or runs.num_rows == 0:
+        return None
+    finished = runs.column("finished_at").to_pylist()
+    return runs.column("run_id")[max(range(len(finished)), key=finished.__getitem__)].as_py()
+
+
+def table_version(out: Path, name: str, run_id: str) -> int | None:
+    """The version of table `name` that run `run_id` wrote."""
+    if not _exists(out, name):
+        return None
+    for entry in DeltaTable(str(_table_path(out, name))).history():
+        if entry.get("run_id") == run_id:
+            return entry["version"]
+    return None
+
+
+def read_table(out: Path, name: str, run_id: str | None = None) -> pa.Table:
+    """Table `name` as written by `run_id` (default: the newest complete run); empty before
+    the first run. Readers use this so that they never mix two runs' tables."""
+    schema = TABLES[name]
+    if name == "runs":
+        return committed_runs(out) or schema.empty_table()
+    run_id = run_id or latest_run_id(out)
+    version = table_version(out, name, run_id) if run_id else None
+    if version is None:
+        return schema.empty_table()
+    return DeltaTable(str(_table_path(out, name)), version=version).to_pyarrow_table()
+
+
+def previous_documents(out: Path) -> dict[str, dict]:
+    """doc_id -> documents row of the newest complete run."""
+    return {r["doc_id"]: r for r in read_table(out, "documents").to_pylist()}
+
+
+def carried_rows(out: Path, name: str, doc_ids: set[str]) -> pa.Table:
+    """The newest complete run's rows of table `name` for `doc_ids` (documents reused unchanged)."""
+    if not doc_ids:
+        return TABLES[name].empty_table()
+    t = read_table(out, name)
+    if t.num_rows == 0:
+        return t
+    mask = pa.compute.is_in(t.column("doc_id"), value_set=pa.array(sorted(doc_ids), pa.string()))
+    return t.filter(mask)
+
+
+def commit(out: Path, run_id: str, tables: dict[str, pa.Table], run_row: dict) -> dict[str, int]:
+    """Commit one run: document tables, then the `runs` marker, then `latest/`.
+    Returns the new version of every table."""
+    out.mkdir(parents=True, exist_ok=True)
+    props = CommitProperties(custom_metadata={"run_id": run_id})
+    versions = {}
+    for name, schema in DOC_TABLES.items():
+        data = tables[name].select(schema.names).cast(schema)
+        path = str(_table_path(out, name))
+        write_deltalake(path, data, mode="overwrite", schema_mode="merge", commit_properties=props)
+        versions[name] = DeltaTable(path).version()
+    runs_path = str(_table_path(out, "runs"))
+    write_deltalake(runs_path, to_table([run_row], RUNS), mode="append", schema_mode="merge", commit_properties=props)
+    versions["runs"] = DeltaTable(runs_path).version()
+    export_latest(out, run_id, {**tables, "runs": committed_runs(out)})
+    gc.collect()  # drop delta-rs objects now, not at interpreter exit (delta-rs issue 2184)
+    return versions
+
+
+def export_latest(out: Path, run_id: str, tables: dict[str, pa.Table]) -> Path:
+    """Write `latest/<table>.parquet` for every table, replacing the folder in one step."""
+    base = out / _LATEST_DIR
+    final = base / run_id
+    tmp = base / f"{run_id}.tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    for name, schema in TABLES.items():
+        pq.write_table(tables[name].select(schema.names).cast(schema), tmp / f"{name}.parquet")
+    shutil.rmtree(final, ignore_errors=True)
+    os.rename(tmp, final)
+    link = out / LATEST
+    new_link = out / f".{LATEST}.{run_id}.link"
+    if new_link.is_symlink() or new_link.exists():
+        new_link.unlink()
+    os.symlink(os.path.join(_LATEST_DIR, run_id), new_link)
+    if link.exists() and not link.is_symlink():
+        shutil.rmtree(link)  # a plain folder from an older layout
+    os.replace(new_link, link)
+    for old in base.iterdir():
+        if old.name != run_id:
+            shutil.rmtree(old, ignore_errors=True)
+    return link
+
+
+def vacuum(out: Path, keep_days: float) -> dict[str, int]:
+    """Remove table versions older than `keep_days` (an explicit maintenance step, never run
+    as a side effect of a run). Returns the number of files removed per table."""
+    removed = {}
+    for name in TABLES:
+        if _exists(out, name):
+            dt = DeltaTable(str(_table_path(out, name)))
+            files = dt.vacuum(retention_hours=int(keep_days * 24), dry_run=False, enforce_retention_duration=False)
+            removed[name] = len(files)
+    gc.collect()
+    return removed

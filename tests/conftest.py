@@ -1,0 +1,60 @@
+"""Shared test helpers and fixtures."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+
+
+def shared_dir() -> Path:
+    """The project's ``shared/`` folder: beside the repo clone (``../shared``), as on CI."""
+    return (REPO_ROOT / ".." / "shared").resolve()
+
+
+def require_shared(*parts: str) -> Path:
+    """A path under ../shared, or skip the test with the reason."""
+    p = shared_dir().joinpath(*parts)
+    if not p.exists():
+        pytest.skip(f"{p} not found: these tests need the project's shared/ folder beside the repo clone")
+    return p
+
+
+@pytest.fixture(scope="session")
+def seeds_dir() -> Path:
+    return require_shared("corpus", "seeds")
+
+
+@pytest.fixture(scope="session")
+def pipelines():
+    from pipeline.nlp import get_pipelines
+
+    return get_pipelines()
+
+
+@pytest.fixture(scope="session")
+def analyse_text(pipelines):
+    """Clean and analyse a text; returns the AnalysedDocument the extractors read."""
+    from pipeline.clean import clean
+    from pipeline.document import AnalysedDocument
+    from pipeline.nlp import analyse
+
+    def _analyse(text: str, doc_id: str = "test") -> AnalysedDocument:
+        ct = clean(text)
+        return AnalysedDocument(doc_id, ct, analyse([ct], pipelines)[0])
+
+    return _analyse
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():
+    """One temporary Prefect server for every flow test of the session."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

@@ -1,0 +1,120 @@
+"""Storage and incremental runs, through the Prefect-free runner (pipeline.run)."""
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+from deltalake import DeltaTable
+
+from pipeline import run, store
+from pipeline.schema import TABLES
+
+TEXT_A = "Innovasjon Norge får 350 mill. kroner. Målet er å øke eksporten til 50 milliarder kroner i 2030."
+TEXT_B = "Rapporten anbefaler at regjeringen etablerer et nytt senter. Enova får 2 mrd. kroner."
+
+
+@pytest.fixture
+def inputs(tmp_path):
+    d = tmp_path / "raw"
+    d.mkdir()
+    (d / "a.txt").write_text(TEXT_A, encoding="utf-8")
+    (d / "b.txt").write_text(TEXT_B, encoding="utf-8")
+    return d
+
+
+def test_two_runs_two_versions_and_time_travel(inputs, tmp_path):
+    out = tmp_path / "out"
+    s1 = run.run_extraction([str(inputs)], out)
+    (inputs / "c.txt").write_text("Siva får 10 mill. kroner i 2025.", encoding="utf-8")
+    s2 = run.run_extraction([str(inputs)], out)
+    assert s1.versions["documents"] == 0 and s2.versions["documents"] == 1
+    first = DeltaTable(str(out / "documents"), version=0).to_pyarrow_table()
+    assert first.num_rows == 2
+    assert store.read_table(out, "documents").num_rows == 3
+    assert store.read_table(out, "documents", run_id=s1.run_id).num_rows == 2
+
+
+def test_latest_equals_newest_version(inputs, tmp_path):
+    out = tmp_path / "out"
+    run.run_extraction([str(inputs)], out)
+    s = run.run_extraction([str(inputs)], out)
+    for name in TABLES:
+        latest = pq.read_table(out / "latest" / f"{name}.parquet")
+        assert latest.equals(store.read_table(out, name).select(latest.schema.names).cast(latest.schema)), name
+    assert set(pq.read_table(out / "latest" / "runs.parquet").column("run_id").to_pylist()) >= {s.run_id}
+
+
+def test_unchanged_documents_are_not_reprocessed(inputs, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    s1 = run.run_extraction([str(inputs)], out)
+    assert s1.n_processed == 2 and s1.n_reused == 0
+    s2 = run.run_extraction([str(inputs)], out)
+    assert s2.n_processed == 0 and s2.n_reused == 2
+    for name in ("amounts", "actions", "targets", "organisations"):
+        assert s2.rows[name] == s1.rows[name] > 0, name
+    (inputs / "b.txt").write_text(TEXT_B + " Siva får 5 mill. kroner.", encoding="utf-8")
+    s3 = run.run_extraction([str(inputs)], out)
+    assert s3.n_processed == 1 and s3.n_reused == 1
+    assert s3.rows["amounts"] == s1.rows["amounts"] + 1
+
+
+def test_removed_documents_disappear_but_stay_in_history(inputs, tmp_path):
+    out = tmp_path / "out"
+    s1 = run.run_extraction([str(inputs)], out)
+    (inputs / "b.txt").unlink()
+    run.run_extraction([str(inputs)], out)
+    assert store.read_table(out, "documents").column("source").to_pylist() == [str(inputs / "a.txt")]
+    assert store.read_table(out, "documents", run_id=s1.run_id).num_rows == 2
+
+
+def test_crash_before_commit_leaves_previous_version(inputs, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    s1 = run.run_extraction([str(inputs)], out)
+    before = {n: store.read_table(out, n) for n in TABLES}
+    (inputs / "c.txt").write_text("Siva får 10 mill. kroner i 2025.", encoding="utf-8")
+
+    real_write = store.write_deltalake
+    calls = {"n": 0}
+
+    def dying_write(path, *args, **kwargs):  # dies after two tables were written
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt("killed mid-commit")
+        return real_write(path, *args, **kwargs)
+
+    monkeypatch.setattr(store, "write_deltalake", dying_write)
+    with pytest.raises(KeyboardInterrupt):
+        run.run_extraction([str(inputs)], out)
+    monkeypatch.undo()
+    assert store.latest_run_id(out) == s1.run_id
+    for name, table in before.items():
+        assert store.read_table(out, name).equals(table), name
+    assert pq.read_table(out / "latest" / "documents.parquet").num_rows == 2
+    s3 = run.run_extraction([str(inputs)], out)  # the next run completes
+    assert store.latest_run_id(out) == s3.run_id and s3.n_documents == 3
+
+
+def test_failed_documents_get_error_rows_and_run_goes_on(inputs, tmp_path):
+    (inputs / "bin.txt").write_bytes(bytes(range(256)) * 10)
+    (inputs / "empty.txt").write_bytes(b"")
+    s = run.run_extraction([str(inputs)], tmp_path / "out")
+    docs = {Path(r["source"]).name: r for r in store.read_table(tmp_path / "out", "documents").to_pylist()}
+    assert docs["bin.txt"]["status"] == "failed" and "binary" in docs["bin.txt"]["error"]
+    assert docs["empty.txt"]["status"] == "failed" and docs["empty.txt"]["error"] == "empty file"
+    assert docs["a.txt"]["status"] == "ok" and s.n_failed == 2
+
+
+def test_second_run_on_locked_folder_fails_clearly(inputs, tmp_path):
+    out = tmp_path / "out"
+    with store.run_lock(out, "run-x"):
+        with pytest.raises(store.LockedError, match="locked by run run-x"):
+            run.run_extraction([str(inputs)], out)
+    run.run_extraction([str(inputs)], out)  # lock released
+
+
+def test_every_row_has_provenance(inputs, tmp_path):
+    out = tmp_path / "out"
+    run.run_extraction([str(inputs)], out)
+    for name in ("mentions", "amounts", "targets", "actions"):
+        for r in store.read_table(out, name).to_pylist():
+            assert r["doc_id"] and r["source_rule"] and r["sentence"] and r["run_id"]
+            assert 0 <= r["start"] < r["end"]
