@@ -49,6 +49,11 @@ def process_batch_task(files: list, pipeline_version: str, model: str | None, ma
     return result
 
 
+@task(name="review-pages")
+def review_task(summary: run.RunSummary, results: list) -> str:
+    return str(run.build_review(summary, results))
+
+
 @task(name="commit", retries=2, retry_delay_seconds=2)
 def commit_task(plan: run.RunPlan, results: list) -> run.RunSummary:
     return run.commit_run(plan, results)
@@ -91,7 +96,9 @@ def extract_flow(
             for batch in plan.batches(batch_docs)
         ]
         wait(futures)
-        summary = commit_task(plan, [f.result() for f in futures])
+        results = [f.result() for f in futures]
+        summary = commit_task(plan, results)
+        review_task(summary, results)
     create_markdown_artifact(summary_markdown(summary), key="extraction-run", description="Extraction run summary")
     return summary
 

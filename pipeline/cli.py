@@ -31,6 +31,9 @@ def _summary(summary) -> None:
     console.print(table)
     for source, error in summary.failures:
         console.print(f"[yellow]failed[/] {source}: {error}")
+    review = Path(summary.out) / "review" / "index.html"
+    if review.exists():
+        console.print(f"review pages: {review.resolve()}")
 
 
 def cmd_extract(a: argparse.Namespace) -> int:
@@ -54,6 +57,14 @@ def cmd_extract(a: argparse.Namespace) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 3
     _summary(summary)
+    return 0
+
+
+def cmd_review(a: argparse.Namespace) -> int:
+    from pipeline.review import build_site
+
+    index = build_site(Path(a.out), Path(a.site) if a.site else None)
+    print(f"review site: {index.resolve()}")
     return 0
 
 
@@ -94,6 +105,11 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--model", default=None, help="spaCy pipeline for Norwegian (default: PIPELINE_MODEL or the first installed)")
     e.add_argument("--wait-lock", type=float, default=0.0, help="seconds to wait for another run on --out (default 0: fail)")
     e.set_defaults(func=cmd_extract)
+
+    r = sub.add_parser("review", help="build the static review site (HTML) from the committed tables")
+    r.add_argument("--out", default="processed", help="folder with the tables (default processed/)")
+    r.add_argument("--site", default=None, help="where to write the site (default OUT/review/)")
+    r.set_defaults(func=cmd_review)
 
     v = sub.add_parser("vacuum", help="remove table versions older than --keep-days (explicit retention)")
     v.add_argument("--out", default="processed")

@@ -20,7 +20,7 @@ from pipeline.read import DEFAULT_MAX_BYTES, RawDocument, read_document
 
 log = logging.getLogger(__name__)
 
-ROW_TABLES = ("mentions", "organisations", "amounts", "targets", "actions")
+ROW_TABLES = ("mentions", "organisations", "amounts", "targets", "actions", "texts")
 
 
 @lru_cache(maxsize=4)
@@ -103,6 +103,7 @@ def process_documents(raws: list[RawDocument], pipelines: Pipelines) -> BatchRes
             raw.error = f"extraction failed: {type(e).__name__}: {e}"[:300]
             result.rows["documents"].append(document_row(raw, version))
             continue
+        rows["texts"] = [{"text": ct.text}]
         for table, table_rows in rows.items():
             for r in table_rows:
                 r["doc_id"] = raw.doc_id

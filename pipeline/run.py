@@ -162,4 +162,14 @@ def run_extraction(inputs: list[str], out: Path, model: str | None = None, batch
     with store.run_lock(out, run_id, lock_wait_s):
         plan = plan_run(inputs, out, model, max_bytes, run_id)
         results = [process_batch(b, model, max_bytes) for b in plan.batches(batch_docs)]
-        return commit_run(plan, results)
+        summary = commit_run(plan, results)
+        build_review(summary, results)
+        return summary
+
+
+def build_review(summary: RunSummary, results: list[BatchResult]) -> Path:
+    """Rebuild the review site after a run: the pages of the documents it processed, and the index."""
+    from pipeline.review import build_site
+
+    processed = {r["doc_id"] for b in results for r in b.rows["documents"]}
+    return build_site(Path(summary.out), only=processed)

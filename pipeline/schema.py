@@ -109,6 +109,9 @@ ACTIONS = pa.schema(
     ]
 )
 
+# The cleaned text every offset points into (for review pages and for checking a row in context).
+TEXTS = pa.schema([("doc_id", _str), ("text", pa.large_string()), ("run_id", _str)])
+
 RUNS = pa.schema(
     [
         ("run_id", _str),
@@ -133,6 +136,7 @@ DOC_TABLES: dict[str, pa.Schema] = {
     "amounts": AMOUNTS,
     "targets": TARGETS,
     "actions": ACTIONS,
+    "texts": TEXTS,
 }
 TABLES: dict[str, pa.Schema] = {**DOC_TABLES, "runs": RUNS}
 

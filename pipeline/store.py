@@ -122,6 +122,12 @@ def previous_documents(out: Path) -> dict[str, dict]:
     return {r["doc_id"]: r for r in read_table(out, "documents").to_pylist()}
 
 
+def read_texts(out: Path, run_id: str | None = None) -> dict[str, str]:
+    """doc_id -> cleaned text, for the newest complete run (or `run_id`)."""
+    t = read_table(out, "texts", run_id)
+    return dict(zip(t.column("doc_id").to_pylist(), t.column("text").to_pylist()))
+
+
 def carried_rows(out: Path, name: str, doc_ids: set[str]) -> pa.Table:
     """The newest complete run's rows of table `name` for `doc_ids` (documents reused unchanged)."""
     if not doc_ids:

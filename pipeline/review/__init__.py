@@ -1,0 +1,259 @@
+"""Review pages: a static, self-contained site that shows every extraction in its context.
+
+`build_site(out, site)` reads the committed tables (the newest complete run) and writes
+`index.html` (the run, the documents grouped by status, two inline-SVG charts) and one page per
+document: the cleaned text with every extracted span highlighted in place by spaCy's displaCy
+span renderer (manual mode, from the tables' offsets), one colour per kind, the normalised value
+beside each span's label, a filter to show one kind at a time, and the document's rows below.
+
+No server, CDN or network: CSS and JS are inlined. Document text is untrusted: every piece of
+it goes through displaCy's escaping or `html.escape`.
+"""
+from __future__ import annotations
+
+import html
+import re
+from collections import Counter, defaultdict
+from pathlib import Path
+
+from spacy import displacy
+
+from pipeline import store
+from pipeline.review.charts import bar_chart, grouped_bar_chart
+
+HERE = Path(__file__).parent
+KINDS = {  # kind -> (table, label shown, colour)
+    "organisation": ("mentions", "ORG", "#7aecec"),
+    "amount": ("amounts", "AMOUNT", "#ffd166"),
+    "target": ("targets", "TARGET", "#bfe1a2"),
+    "action": ("actions", "ACTION", "#f4a6c6"),
+}
+_SPAN = (
+    '<span class="hl hl-{kind}" style="font-weight: 600; display: inline-block; position: relative; '
+    'height: {{total_height}}px;">{{text}}{{span_slices}}{{span_starts}}</span>'
+)
+_SLICE = ('<span style="background: {bg}; top: {top_offset}px; height: 4px; left: -1px; '
+          'width: calc(100% + 2px); position: absolute;"></span>')
+_START = (
+    '<span class="hl-start" style="background: {bg}; top: {top_offset}px; height: 4px; '
+    'border-top-left-radius: 3px; border-bottom-left-radius: 3px; left: -1px; width: calc(100% + 2px); '
+    'position: absolute;"><span class="hl-label" style="background: {bg}; z-index: 10; color: #000; '
+    'top: -0.5em; padding: 2px 3px; position: absolute; font-size: 0.6em; font-weight: bold; line-height: 1; '
+    'border-radius: 3px; white-space: nowrap">{label}{kb_link}</span></span>'
+)
+
+
+def _fmt_number(v) -> str:
+    if v is None:
+        return ""
+    return f"{v:,.0f}".replace(",", " ") if abs(v) >= 1000 else f"{v:g}"
+
+
+def describe(kind: str, row: dict) -> str:
+    """The normalised value shown beside a span's label."""
+    if kind == "organisation":
+        return row.get("canonical") or ""
+    if kind == "amount":
+        rng = _fmt_number(row["low"]) if row.get("high") in (None, row.get("low")) else \
+            f"{_fmt_number(row['low'])}–{_fmt_number(row['high'])}"
+        parts = [rng, row.get("currency") or "?", row.get("qualifier") or "", str(row["year"]) if row.get("year") else ""]
+        return " ".join(p for p in parts if p)
+    if kind == "target":
+        parts = [row.get("direction") or "", _fmt_number(row.get("target_value")), row.get("target_unit") or "",
+                 f"by {row['target_year']}" if row.get("target_year") else ""]
+        return " ".join(p for p in parts if p)
+    parts = [row.get("modality") or "", f"by {row['actor']}" if row.get("actor") else ""]
+    return " ".join(p for p in parts if p)
+
+
+def _render_line(line: str, line_start: int, rows: list[tuple[str, int, dict]], kind: str | None) -> dict:
+    """One line of the cleaned text as a displaCy manual span document: tokens are the pieces
+    between span boundaries, so each span covers whole tokens."""
+    inside = [(k, i, r) for k, i, r in rows if r["start"] >= line_start and r["end"] <= line_start + len(line)]
+    cuts = {0, len(line)}
+    for _, _, r in inside:
+        cuts.update((r["start"] - line_start, r["end"] - line_start))
+    bounds = sorted(cuts)
+    covered = [(r["start"] - line_start, r["end"] - line_start) for _, _, r in inside]
+    tokens, token_at = [], {}
+    for a, b in zip(bounds, bounds[1:]):
+        in_span = any(s <= a and b <= e for s, e in covered)
+        piece = line[a:b].strip() if in_span else line[a:b].rstrip()
+        if piece or (not in_span and line[a:b]):
+            token_at[a] = len(tokens)
+            tokens.append(piece or " ")
+    spans = []
+    for k, i, r in inside:
+        s, e = r["start"] - line_start, r["end"] - line_start
+        idx = [token_at[a] for a in bounds if s <= a < e and a in token_at]
+        if not idx:
+            continue
+        spans.append({
+            "start_token": idx[0], "end_token": idx[-1] + 1, "label": KINDS[k][1],
+            "kb_id": html.escape(describe(k, r)), "kb_url": f"#row-{k}-{i}",
+        })
+    return {"text": line, "tokens": tokens, "spans": spans}
+
+
+def render_text(text: str, rows_by_kind: dict[str, list[dict]], kind: str | None) -> str:
+    """The text as HTML with the spans of `kind` (or of every kind) highlighted by displaCy."""
+    kinds = [kind] if kind else list(KINDS)
+    rows = sorted(((k, i, r) for k in kinds for i, r in enumerate(rows_by_kind.get(k, []))),
+                  key=lambda t: (t[2]["start"], -t[2]["end"]))
+    options = {
+        "colors": {label: colour for _, label, colour in KINDS.values()},
+        "template": {"span": _SPAN.format(kind=kind or "any"), "slice": _SLICE, "start": _START},
+    }
+    parsed, pos = [], 0
+    for line in text.split("\n"):
+        if line.strip():
+            parsed.append(_render_line(line, pos, rows, kind))
+        pos += len(line) + 1
+    return displacy.render(parsed, style="span", manual=True, options=options) if parsed else ""
+
+
+def _table(headers: list[str], rows: list[list], kind: str | None = None, classes: list[str] | None = None) -> str:
+    head = "".join(f"<th>{html.escape(h)}</th>" for h in headers)
+    body = []
+    for n, r in enumerate(rows):
+        rid = f' id="row-{kind}-{n}"' if kind else ""
+        cls = f' class="{classes[n]}"' if classes else ""
+        cells = "".join(c if isinstance(c, _Raw) else f"<td>{html.escape('' if c is None else str(c))}</td>" for c in r)
+        body.append(f"<tr{rid}{cls}>{cells}</tr>")
+    return f'<table class="sortable"><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+
+
+class _Raw(str):
+    """A table cell that is already HTML (built here from escaped parts)."""
+
+
+def _page(title: str, body: str) -> str:
+    css = (HERE / "review.css").read_text(encoding="utf-8")
+    js = (HERE / "review.js").read_text(encoding="utf-8")
+    return (
+        '<!DOCTYPE html>\n<html lang="nb"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title>"
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'; "
+        "script-src 'unsafe-inline'; img-src data:\">"
+        f"<style>{css}</style></head><body>{body}<script>{js}</script></body></html>"
+    )
+
+
+_ROW_COLUMNS = {
+    "organisation": ["text", "canonical", "label", "source_rule", "start", "end"],
+    "amount": ["text", "value", "low", "high", "currency", "qualifier", "year", "source_rule"],
+    "target": ["text", "metric", "baseline_value", "baseline_year", "target_value", "target_unit", "target_year",
+               "direction", "actor", "source_rule"],
+    "action": ["text", "verb", "actor", "addressee", "modality", "source_rule"],
+}
+
+
+def document_page(doc: dict, text: str, rows_by_kind: dict[str, list[dict]], orgs: list[dict]) -> str:
+    filters = ['<label><input type="radio" name="kind" value="all" checked> all</label>']
+    for k, (_, label, colour) in KINDS.items():
+        n = len(rows_by_kind.get(k, []))
+        filters.append(f'<label><input type="radio" name="kind" value="{k}"><span class="swatch" '
+                       f'style="background:{colour}"></span>{label.lower()} ({n})</label>')
+    views = [f'<section class="view active" data-kind="all">{render_text(text, rows_by_kind, None)}</section>']
+    for k in KINDS:
+        views.append(f'<section class="view" data-kind="{k}">{render_text(text, rows_by_kind, k)}</section>')
+    tables = []
+    for k, (table, label, _) in KINDS.items():
+        cols = _ROW_COLUMNS[k]
+        tables.append(f"<h2>{html.escape(table)} ({len(rows_by_kind.get(k, []))})</h2>")
+        tables.append(_table(cols, [[r.get(c) for c in cols] for r in rows_by_kind.get(k, [])], kind=k))
+    tables.append(f"<h2>organisations ({len(orgs)})</h2>")
+    tables.append(_table(["name", "aliases", "n_mentions"], [[o["name"], ", ".join(o["aliases"] or []), o["n_mentions"]]
+                                                           for o in orgs]))
+    title = doc.get("title") or Path(doc["source"]).name
+    body = (
+        f'<header><a href="index.html">← all documents</a><h1>{html.escape(title)}</h1>'
+        f'<div class="muted">{html.escape(doc["source"])} · {html.escape(str(doc.get("language")))} · '
+        f'{doc.get("n_chars")} characters · doc_id {html.escape(doc["doc_id"][:16])}…</div></header>'
+        f'<main><div class="filters">{"".join(filters)}</div>{"".join(views)}'
+        f'<div class="rows">{"".join(tables)}</div></main>'
+    )
+    return _page(title, body)
+
+
+def page_name(doc_id: str) -> str:
+    return f"doc-{re.sub(r'[^0-9a-zA-Z]', '_', doc_id)[:40]}.html"
+
+
+def index_page(run: dict | None, docs: list[dict], counts: dict[str, Counter], amounts: list[dict],
+               actions: list[dict]) -> str:
+    docs = sorted(docs, key=lambda d: (d["status"] != "failed", str(d.get("title") or d["source"]).casefold()))
+    rows, classes = [], []
+    for d in docs:
+        link = _Raw(f'<td><a href="{page_name(d["doc_id"])}">{html.escape(d.get("title") or Path(d["source"]).name)}</a></td>'
+                    if d["status"] == "ok" else f'<td>{html.escape(d.get("title") or Path(d["source"]).name)}</td>')
+        rows.append([link, d["source"], d.get("language"), _Raw(f'<td class="status-{d["status"]}">{d["status"]}</td>'),
+                     d.get("error"), *[counts[t][d["doc_id"]] for t in ("mentions", "amounts", "targets", "actions")]])
+        classes.append(d["status"])
+    by_year: dict[tuple[str, str], float] = defaultdict(float)
+    for a in amounts:
+        if a.get("currency") and a.get("low") is not None:
+            by_year[(str(a["year"]) if a.get("year") else "no year", a["currency"])] += a["low"]
+    actors = Counter(a.get("actor") or "(no actor)" for a in actions).most_common(15)
+    run_html = "<p>No complete run yet.</p>"
+    if run:
+        n_failed = sum(d["status"] == "failed" for d in docs)
+        run_html = (
+            f'<div><span class="kpi">run <b>{html.escape(run["run_id"])}</b></span>'
+            f'<span class="kpi">finished {html.escape(str(run["finished_at"]))[:19]}</span>'
+            f'<span class="kpi">model {html.escape(str(run["model"]))}</span></div>'
+            f'<div><span class="kpi">documents ok <b>{len(docs) - n_failed}</b></span>'
+            f'<span class="kpi">failed <b class="status-failed">{n_failed}</b></span>'
+            + "".join(f'<span class="kpi">{t} <b>{sum(counts[t].values())}</b></span>'
+                      for t in ("mentions", "organisations", "amounts", "targets", "actions"))
+            + "</div>"
+        )
+    body = (
+        f"<header><h1>Extraction review</h1>{run_html}</header><main>"
+        '<div class="charts">'
+        f'<figure><figcaption>Amounts by year and currency (sum of low)</figcaption>{grouped_bar_chart(by_year)}</figure>'
+        f'<figure><figcaption>Actions by actor (top 15)</figcaption>{bar_chart(actors)}</figure></div>'
+        "<h2>Documents</h2>"
+        + _table(["title", "source", "language", "status", "error", "mentions", "amounts", "targets", "actions"],
+                 rows, classes=classes)
+        + "</main>"
+    )
+    return _page("Extraction review", body)
+
+
+def build_site(out: Path, site: Path | None = None, only: set[str] | None = None) -> Path:
+    """Write the review site for the newest complete run in `out`; returns index.html's path.
+    `only`: rebuild just these documents' pages (and the index); the others are kept as they are."""
+    out = Path(out)
+    site = Path(site) if site else out / "review"
+    site.mkdir(parents=True, exist_ok=True)
+    tables = {t: store.read_table(out, t).to_pylist()
+              for t in ("documents", "mentions", "organisations", "amounts", "targets", "actions")}
+    runs = store.read_table(out, "runs").to_pylist()
+    run_id = store.latest_run_id(out)
+    run = next((r for r in runs if r["run_id"] == run_id), None)
+    texts = store.read_texts(out)
+    counts = {t: Counter(r["doc_id"] for r in tables[t]) for t in tables}
+    by_doc: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for k, (table, _, _) in KINDS.items():
+        for r in sorted(tables[table], key=lambda r: r["start"]):
+            by_doc[r["doc_id"]][k].append(r)
+    orgs_by_doc = defaultdict(list)
+    for o in tables["organisations"]:
+        orgs_by_doc[o["doc_id"]].append(o)
+    keep = {"index.html"}
+    for d in tables["documents"]:
+        if d["status"] != "ok" or d["doc_id"] not in texts:
+            continue
+        name = page_name(d["doc_id"])
+        keep.add(name)
+        if only is not None and d["doc_id"] not in only and (site / name).exists():
+            continue
+        (site / name).write_text(document_page(d, texts[d["doc_id"]], by_doc[d["doc_id"]], orgs_by_doc[d["doc_id"]]),
+                                 encoding="utf-8")
+    index = site / "index.html"
+    index.write_text(index_page(run, tables["documents"], counts, tables["amounts"], tables["actions"]), encoding="utf-8")
+    for stale in site.glob("doc-*.html"):
+        if stale.name not in keep:
+            stale.unlink()
+    return index
