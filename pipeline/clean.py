@@ -181,6 +181,28 @@ def _blocks(text: str) -> list[tuple[str, str, int]]:
     ]
 
 
+def _reader_blocks(blocks: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
+    """Blocks a structured reader (HTML, DOCX) gave. Headings, list items, table rows and
+    footnotes keep their kind; a paragraph is read like a line of a text file, so that a
+    bullet or a short title line gets the same kind in every format."""
+    found: list[tuple[str, str, int]] = []
+    for kind, t in blocks:
+        t = " ".join(normalise_chars(t).split())
+        if not t or _is_noise(t):
+            continue
+        if kind in KINDS and kind != "paragraph":
+            t = _strip_markup(t)
+            if t and not _is_noise(t):
+                found.append((kind, t, 1))
+            continue
+        for k, bt, level in _line_blocks(t):
+            if bt and not _is_noise(bt):
+                if k == "paragraph" and _looks_like_heading(bt):
+                    k, level = "heading", 2
+                found.append((k, bt, level))
+    return found
+
+
 _BULLET_MARK = "• "
 
 
@@ -206,11 +228,7 @@ def assemble(blocks: list[tuple[str, str, int]]) -> tuple[str, list[tuple[int, i
 def clean(text: str, blocks: list[tuple[str, str]] | None = None) -> CleanText:
     """Clean a document's text (or the blocks a structured reader produced) into segments."""
     if blocks is not None:
-        found = []
-        for kind, t in blocks:
-            t = _strip_markup(normalise_chars(t))
-            if t and not _is_noise(t):
-                found.append((kind if kind in KINDS else "paragraph", t, 1 if kind == "heading" else 0))
+        found = _reader_blocks(blocks)
     else:
         found = _blocks(normalise_chars(text))
     out, spans = assemble(found)

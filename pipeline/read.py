@@ -1,6 +1,6 @@
 """Reading: turn a file into a `RawDocument` (text plus metadata) or a clear error.
 
-One reader per file type, chosen by suffix from `READERS`. A reader takes the raw bytes and
+One reader per file type (pipeline/readers/), chosen by suffix from `READERS`. A reader takes the raw bytes and
 returns a `ReadResult`; it raises `ReadError` with a one-line message for input it cannot use.
 `read_document` never raises: every problem becomes `RawDocument.error`, so one bad file
 cannot stop a run.
@@ -13,23 +13,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from pipeline.metadata import published_date
+from pipeline.readers import docx, html, pdf
+from pipeline.readers.base import ReadError, ReadResult, decode_text, looks_binary  # noqa: F401
+from pipeline.readers.text import read_markdown, read_plain_text
+
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # larger files fail with "too large" without being read
-
-
-class ReadError(Exception):
-    """Input that cannot be read as a document; the message goes into `documents.error`."""
-
-
-@dataclass
-class ReadResult:
-    text: str
-    content_type: str
-    title: str | None = None
-    published: str | None = None
-    n_pages: int | None = None
-    # Segments the reader already knows (headings, list items, table rows), as (kind, text)
-    # pairs in reading order. None: the cleaner finds them in the text itself.
-    blocks: list[tuple[str, str]] | None = None
 
 
 @dataclass
@@ -51,60 +40,20 @@ class RawDocument:
         return self.error is None
 
 
-# --- text decoding -------------------------------------------------------------------------
-
-_BOMS = [
-    (b"\xef\xbb\xbf", "utf-8-sig"),
-    (b"\xff\xfe", "utf-16"),
-    (b"\xfe\xff", "utf-16"),
-]
-
-
-def decode_text(data: bytes) -> str:
-    """Decode text bytes: BOM-marked UTF-8/16, else UTF-8, else Windows-1252 (a superset of
-    the printable Latin-1 used for Norwegian). Binary content raises ReadError."""
-    for bom, encoding in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(encoding)
-            except UnicodeDecodeError as e:
-                raise ReadError(f"invalid {encoding} text: {e.reason} at byte {e.start}") from None
-    if _looks_binary(data):
-        raise ReadError("binary file, not text")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
-
-
-def _looks_binary(data: bytes) -> bool:
-    sample = data[:8192]
-    if b"\x00" in sample:
-        return True
-    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
-    return control > max(8, len(sample) // 100)
-
-
-def read_plain_text(data: bytes) -> ReadResult:
-    return ReadResult(text=decode_text(data), content_type="text/plain")
-
-
-def read_markdown(data: bytes) -> ReadResult:
-    return ReadResult(text=decode_text(data), content_type="text/markdown")
-
-
 Reader = Callable[[bytes], ReadResult]
 
-# suffix -> (reader name, reader). Later readers (HTML, PDF, DOCX) register here.
+# suffix -> (reader name, reader). A new format: a module in pipeline/readers/ with a
+# `read(data) -> ReadResult`, registered here.
 READERS: dict[str, tuple[str, Reader]] = {
     ".txt": ("text", read_plain_text),
     ".text": ("text", read_plain_text),
     ".md": ("markdown", read_markdown),
     ".markdown": ("markdown", read_markdown),
+    ".html": ("html", html.read),
+    ".htm": ("html", html.read),
+    ".xhtml": ("html", html.read),
+    ".pdf": ("pdf", pdf.read),
+    ".docx": ("docx", docx.read),
 }
 
 
@@ -151,6 +100,8 @@ def read_document(path: Path, source: str | None = None, max_bytes: int = DEFAUL
         return doc
     doc.text, doc.content_type, doc.title = result.text, result.content_type, result.title
     doc.published, doc.n_pages, doc.blocks = result.published, result.n_pages, result.blocks
+    if doc.published is None:
+        doc.published = published_date(result.text)
     return doc
 
 
