@@ -1,18 +1,35 @@
-"""Recommended actions: sentences with a recommendation cue (actions.yaml), and list items
-introduced by a heading or lead-in sentence that announces measures."""
+"""Recommended actions: what an actor proposes, recommends, demands or commits to.
+
+Two sources, both named in each row's `source_rule`:
+- cue clauses (`action:<pattern>`): the `action_matcher` component marks the cue patterns of
+  actions.yaml ("foreslår", "anbefaler", "bør", "må", "krever", "Regjeringa vil opprette",
+  "proposes", "should", "will increase" ...); post-processing drops subordinate, question,
+  descriptive and past uses, and cuts the sentence into clauses (clauses.py): the clause with
+  the cue and the coordinated clauses after it ("..., samt å utvikle ...") each become a row.
+- measure lists (`action:list:<modality>`): items under a heading or a lead-in sentence ending
+  in ":" that announces measures ("Fem strategiske grep", "Key points ... include:", "Fase 2"),
+  one row per clause of the item ("Create X, task Y, and establish Z" gives three).
+"""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
-import yaml
 from spacy.language import Language
+from spacy.tokens import Doc, Span
 
-from pipeline.document import AnalysedDocument, provenance
-from pipeline.extract.cues import CueMatcher, load_patterns
+from pipeline.document import AnalysedDocument
+from pipeline.extract import clauses
+from pipeline.extract.cues import CueMatcher, lang_key, load_lexicon, load_patterns
+from pipeline.extract.statements import (
+    clause_at, cue_sentences, document_author, make_row, org_token_ids, phrase_before,
+)
 
 SPANS_KEY = "action_cues"
 PATTERNS = Path(__file__).with_name("actions.yaml")
-LIST_CUES = yaml.safe_load(PATTERNS.read_text(encoding="utf-8"))["list_cues"]
+MAX_CHARS = 500
+_MODAL_FAMILIES = ("should", "must")
+_PAST = {"ble", "vart", "blei", "was", "were", "had", "hadde"}
 
 
 @Language.factory("action_matcher", default_config={"lang": "nb"})
@@ -20,29 +37,299 @@ def make_action_matcher(nlp: Language, name: str, lang: str):
     return CueMatcher(nlp, load_patterns(PATTERNS, lang), SPANS_KEY)
 
 
-def extract(document: AnalysedDocument) -> list[dict]:
-    rows, seen = [], set()
-    for offset, seg, cue in document.spans(SPANS_KEY):
-        sent = cue.sent
-        if (offset, sent.start_char) in seen:
+def lexicon(lang: str | None) -> dict:
+    lex = dict(load_lexicon(PATTERNS, lang))
+    lex["_verbs"] = tuple(lex["verbs"])
+    lex["_verb_set"] = set(lex["verbs"])
+    lex["_commit_subject"] = re.compile(lex["commit_subjects"])
+    lex["_leads"] = {m: re.compile(p, re.I) for m, p in lex["list_leads"].items()}
+    lex["_lead_negative"] = re.compile(lex["list_lead_negative"], re.I)
+    return lex
+
+
+_LEX: dict[str, dict] = {}
+
+
+def _lex(lang: str | None) -> dict:
+    key = lang_key(lang)
+    if key not in _LEX:
+        _LEX[key] = lexicon(key)
+    return _LEX[key]
+
+
+def modality_of(rule: str) -> str:
+    return rule.split("_", 1)[0]
+
+
+# --- the verb of an action ----------------------------------------------------------------
+
+def verb_lemma(tok, lex: dict) -> str | None:
+    """The lemma of a verb token: the model's lemma when there is one, else the lexicon's
+    infinitive for a present ("etablerer"), passive ("styrkes", "oppnemnast") or -s form."""
+    if tok.doc.has_annotation("LEMMA") and tok.lemma_ and tok.pos_ in ("VERB", "AUX", ""):
+        return tok.lemma_.lower()
+    w = tok.lower_
+    verbs = lex["_verb_set"]
+    for cand in (w, w[:-1], w[:-2] + "e" if w.endswith("es") else None, w[:-3] + "e" if w.endswith("ast") else None,
+                 w[:-2] if w.endswith("es") else None, w[:-3] if w.endswith("ing") else None):
+        if cand and cand in verbs:
+            return cand
+    return None
+
+
+_CUE_LEMMAS = {
+    "foreslår": "foreslå", "forslår": "foreslå", "foreslås": "foreslå", "forslås": "foreslå", "foreslo": "foreslå",
+    "anbefaler": "anbefale", "anbefales": "anbefale", "anbefalar": "anbefale", "tilrår": "tilrå", "tilrås": "tilrå",
+    "krever": "kreve", "krev": "kreve", "ber": "be", "bed": "be", "bes": "be", "bedes": "be", "oppfordrer": "oppfordre",
+    "etterlyser": "etterlyse", "ønsker": "ønske", "ønskjer": "ønskje", "lover": "love", "lovet": "love", "lovte": "love",
+    "proposes": "propose", "proposed": "propose", "proposing": "propose", "recommends": "recommend",
+    "recommended": "recommend", "urges": "urge", "demands": "demand", "calls": "call", "wants": "want", "plans": "plan",
+}
+
+
+def action_verb(doc: Doc, start: int, end: int, cue: Span | None, lex: dict) -> str | None:
+    """The verb of the action between tokens start and end: the first action verb after the
+    cue, else the cue's own verb."""
+    first = cue.end if cue is not None else start
+    for tok in doc[first:end]:
+        lemma = verb_lemma(tok, lex)
+        if lemma:
+            return lemma
+    if cue is not None:
+        w = cue[0].lower_
+        return _CUE_LEMMAS.get(w, w)
+    return None
+
+
+# --- cue filtering --------------------------------------------------------------------------
+
+def _clause_start_token(doc: Doc, sent: Span, cue: Span) -> int:
+    """The first token of the cue's clause: after the last comma, semicolon or dash before it."""
+    i = cue.start
+    while i > sent.start and doc[i - 1].text not in (",", ";", "–", ":"):
+        i -= 1
+    return i
+
+
+def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool:
+    """Whether a cue match states an action (not a question, subordinate, descriptive or past use)."""
+    family = modality_of(cue.label_)
+    clause_start = _clause_start_token(doc, sent, cue)
+    before = [t.lower_ for t in doc[clause_start : cue.start]]
+    prev = doc[cue.start - 1] if cue.start > sent.start else None
+    if sent.text.rstrip().endswith("?"):
+        return False
+    if prev is not None and prev.lower_ in _PAST:
+        return False
+    if family in _MODAL_FAMILIES and any(w in lex["subordinators"] for w in before):
+        return False
+    if cue.label_ in ("demand_verb", "commit_want", "propose_verb", "recommend_verb") and prev is not None:
+        if prev.lower_ in lex["descriptive_subjects"] or prev.lower_ in ("the", "a", "an", "its", "their", "this", "his", "her", "who"):
+            return False
+    if family == "commit" and prev is not None and prev.i > sent.start and doc[prev.i - 1].lower_ in lex["relative_heads"]:
+        return False
+    if cue.label_ == "commit_will":
+        if prev is None:
+            return False
+        first_in_sent = prev.i == sent.start
+        ok = (bool(lex["_commit_subject"].match(prev.lower_)) or prev.i in orgs
+              or (prev.is_title and not first_in_sent and prev.lower_ not in lex["descriptive_subjects"])
+              or (prev.is_title and first_in_sent and cue.doc.lang_ == "en" and prev.lower_ not in lex["descriptive_subjects"]))
+        if not ok:
+            return False
+    return True
+
+
+# --- actor and addressee ------------------------------------------------------------------
+
+def _as_actor(phrase: str | None, lex: dict, author: str | None, speaker: str | None) -> str | None:
+    if not phrase:
+        return None
+    low = phrase.lower()
+    if low in lex["author_words"] or low.split()[-1] in lex["author_words"]:
+        if low in ("vi", "we") and speaker:
+            return speaker
+        return author or phrase
+    return phrase
+
+
+def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str | None,
+                        speaker: str | None) -> tuple[str | None, str | None]:
+    family = modality_of(cue.label_)
+    clause_start = _clause_start_token(doc, sent, cue)
+    skip = set(lex["actor_skip"])
+    subject = phrase_before(doc, clause_start, cue.start, skip)
+    if family in _MODAL_FAMILIES:
+        # the speaker recommends; the subject of the modal is who should act
+        actor = speaker
+        if actor is None:
+            for t in doc[sent.start : cue.start]:
+                if t.lower_ in ("mener", "meiner", "believes", "thinks", "argues"):
+                    actor = phrase_before(doc, sent.start, t.i, skip)
+                    break
+        return actor or author, _as_actor(subject, lex, author, speaker)
+    if cue.label_ == "commit_will_inverted":
+        return _as_actor(cue[1].text, lex, author, speaker), None
+    if cue.label_ == "demand_passive":
+        return author, subject
+    actor = _as_actor(subject, lex, author, speaker) or speaker or author
+    addressee = None
+    nxt = doc[cue.end : min(cue.end + 6, sent.end)]
+    if len(nxt) and nxt[0].lower_ in ("at", "that", "om") and len(nxt) > 1:
+        words = []
+        for t in nxt[1:]:
+            if verb_lemma(t, lex) or t.is_punct or t.lower_ in ("å", "to"):
+                break
+            words.append(t)
+        if 0 < len(words) <= 4:
+            addressee = doc[words[0].i : words[-1].i + 1].text
+    elif cue.label_ == "demand_ask" and len(cue) > 1 and cue[1].lower_ != "om":
+        addressee = cue[1].text
+    if family == "commit":
+        addressee = addressee or actor
+    return actor, addressee
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+def _row(offset: int, doc: Doc, start: int, end: int, sent, *, verb, actor, addressee, modality, rule) -> dict | None:
+    if end - start < 4 or end - start > MAX_CHARS:
+        return None
+    row = make_row(offset, doc, start, end, sent)
+    row.update(verb=verb, actor=actor, addressee=addressee, modality=modality, source_rule=f"action:{rule}")
+    return row
+
+
+def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tuple[int, int]]) -> list[dict]:
+    rows = []
+    for cs in cue_sentences(document, SPANS_KEY):
+        lex = _lex(cs.lang)
+        doc, sent = cs.doc, cs.sent
+        orgs = org_token_ids(doc)
+        cues = [c for c in cs.cues if keep_cue(doc, sent, c, lex, orgs)]
+        if not cues:
             continue
-        seen.add((offset, sent.start_char))
-        row = provenance(offset, sent)
-        row.update(verb=cue.root.lemma_ or cue.text.lower(), modality=cue.label_, actor=None, addressee=None,
-                   source_rule=f"action:{cue.label_}")
-        rows.append(row)
-    # list items under an announcing heading or lead-in
-    lead = None
-    for offset, seg, doc in document.parts:
-        if seg.kind != "list_item":
-            text = doc.text.casefold()
-            lead = text if any(c in text for c in LIST_CUES) else None
-            continue
-        if lead and doc.text.strip():
-            row = provenance(offset, doc[:])
-            first = doc[0] if doc[0].is_alpha else (doc[1] if len(doc) > 1 else doc[0])
-            row.update(verb=first.lemma_ or first.text.lower(), modality="recommend", actor=None, addressee=None,
-                       source_rule="action:list_item")
-            rows.append(row)
-    rows.sort(key=lambda r: r["start"])
+        text = sent.text
+        parts = clauses.split(text, cs.lang, lex["_verbs"])
+        speaker = clauses.attribution(text, cs.lang) or (
+            clauses.attribution(doc.text, cs.lang) if clauses.is_quote(doc.text, cs.lang) else None)
+        done: set[int] = set()
+        for cue in cues:
+            i = clause_at(text, cue.start_char - sent.start_char, parts)
+            if i in done:
+                continue
+            # the cue's clause and the coordinated clauses that follow it share the cue
+            chain = [i]
+            while chain[-1] + 1 < len(parts) and parts[chain[-1] + 1].coordinated:
+                chain.append(chain[-1] + 1)
+            actor, addressee = actor_and_addressee(doc, sent, cue, lex, author, speaker)
+            for j in chain:
+                done.add(j)
+                c = parts[j]
+                s, e = clauses.trim(text, c.start, c.end, cs.lang)
+                s, e = s + sent.start_char, e + sent.start_char
+                abs_s, abs_e = cs.offset + s, cs.offset + e
+                if any(abs_s < ce and cs_ < abs_e for cs_, ce in covered):
+                    continue
+                span = doc.char_span(s, e, alignment_mode="expand")
+                verb = action_verb(doc, span.start, span.end, cue if j == i else None, lex) if span is not None else None
+                row = _row(cs.offset, doc, s, e, sent, verb=verb, actor=actor,
+                           addressee=addressee if j == i else None, modality=modality_of(cue.label_), rule=cue.label_)
+                if row:
+                    rows.append(row)
     return rows
+
+
+def _lead(text: str, lex: dict, heading: bool) -> str | None:
+    """The modality announced by a heading or lead-in sentence, or None when it announces no
+    measure list (needs, findings, benefits and expected effects are not measures)."""
+    text = text.strip()
+    if not heading:
+        if not text.endswith(":"):
+            return None
+        text = re.split(r"(?<=[.!?])\s+", text)[-1]
+    if lex["_lead_negative"].search(text):
+        return None
+    for modality, rx in lex["_leads"].items():
+        if rx.search(text):
+            return modality
+    return None
+
+
+def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
+    """Rows for the items of measure lists."""
+    rows = []
+    lead = None  # (modality, from a colon lead-in)
+    for offset, seg, doc in document.parts:
+        lex = _lex(seg.lang)
+        text = doc.text
+        rule_label = clauses.rules(seg.lang)["label"]
+        is_item = seg.kind == "list_item" or (
+            seg.kind == "paragraph" and lead is not None and lead[1] and rule_label.match(text.lstrip(" •–-")))
+        if seg.kind == "table_row":
+            rows.extend(_phase_row(offset, doc, lex, author))
+            continue
+        if not is_item:
+            heading = seg.kind == "heading"
+            m = _lead(text, lex, heading)
+            lead = (m, not heading) if m else None
+            continue
+        if lead is None or clauses.is_quote(text, seg.lang):
+            continue
+        s0, _ = clauses.trim(text, 0, len(text), seg.lang, label=True)
+        for ss, se in clauses.sentences(text, s0):
+            stext = text[ss:se]
+            for c in clauses.split(stext, seg.lang, lex["_verbs"]):
+                s, e = clauses.trim(stext, c.start, c.end, seg.lang)
+                if len(stext[s:e].split()) < 2:
+                    continue
+                s, e = s + ss, e + ss
+                span = doc.char_span(s, e, alignment_mode="expand")
+                verb = action_verb(doc, span.start, span.end, None, lex) if span is not None else None
+                row = _row(offset, doc, s, e, text, verb=verb, actor=author, addressee=None,
+                           modality=lead[0], rule=f"list:{lead[0]}")
+                if row:
+                    rows.append(row)
+    return rows
+
+
+_PHASE = re.compile(r"^\s*(?:fase|trinn|phase|stage|step)\s*\d+\s*[:.]?\s*$", re.I)
+
+
+def _phase_row(offset: int, doc: Doc, lex: dict, author: str | None) -> list[dict]:
+    """A row of a phase table ("Fase 1 | Etablering av kompetanse- og nettverkshub"): each
+    cell after the phase label is an action."""
+    cells, pos = [], 0
+    for part in doc.text.split(" | "):
+        cells.append((pos, pos + len(part)))
+        pos += len(part) + 3
+    if len(cells) < 2 or not _PHASE.match(doc.text[slice(*cells[0])]):
+        return []
+    rows = []
+    for s, e in cells[1:]:
+        s, e = clauses.trim(doc.text, s, e, None)
+        if len(doc.text[s:e].split()) < 2:
+            continue
+        span = doc.char_span(s, e, alignment_mode="expand")
+        verb = action_verb(doc, span.start, span.end, None, lex) if span is not None else None
+        row = _row(offset, doc, s, e, doc.text, verb=verb, actor=author, addressee=None,
+                   modality="commit", rule="list:phase_table")
+        if row:
+            rows.append(row)
+    return rows
+
+
+def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[dict]:
+    """Action rows of one document. `orgs` (organisation rows of the same document) lets
+    "Rapporten"/"vi" resolve to the organisation that wrote it."""
+    author = document_author(document, orgs)
+    rows = _item_rows(document, author)
+    covered = [(r["start"], r["end"]) for r in rows]
+    rows += _cue_rows(document, author, covered)
+    seen, out = set(), []
+    for r in sorted(rows, key=lambda r: (r["start"], r["end"])):
+        if (r["start"], r["end"]) in seen:
+            continue
+        seen.add((r["start"], r["end"]))
+        out.append(r)
+    return out

@@ -1,21 +1,34 @@
-"""Targets: sentences that state a goal with an end state, from named cue patterns
-(targets.yaml) and the amounts parser for baseline and target values."""
+"""Targets: stated goals with an end state ("Målet er å øke eksportinntektene ... til 50
+milliarder kroner i 2030", "Norge skal bli ... innen 2030", "a national consent solution by 2026").
+
+The `target_matcher` component marks the named cue patterns of targets.yaml (goal nouns,
+"skal bli", change verbs with a value or deadline, "innen/by <year>", "<value> i <year>").
+Post-processing keeps a cue only when its year lies after the year the document was written,
+drops budget increments ("øke bevilgningen med 55 millioner kroner" is an action, not a goal),
+cuts the sentence to the clauses holding the cues and reads metric, values, years, direction
+and actor from that text (amounts via `parse_amounts`, other quantities via `quantities`).
+"""
 from __future__ import annotations
 
 import re
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.tokens import Span
 
-from pipeline.document import AnalysedDocument, provenance
-from pipeline.extract.amounts import parse_amounts
-from pipeline.extract.cues import CueMatcher, load_patterns
+from pipeline.document import AnalysedDocument
+from pipeline.extract import amounts as amounts_module
+from pipeline.extract import clauses
+from pipeline.extract.cues import CueMatcher, lang_key, load_lexicon, load_patterns
+from pipeline.extract.statements import (
+    clause_at, cue_sentences, document_author, document_year, make_row, phrase_before,
+)
 
 SPANS_KEY = "target_cues"
 PATTERNS = Path(__file__).with_name("targets.yaml")
-_YEAR = re.compile(r"\b(?:innen|innan|i|by|in|til)\s+((?:19|20)\d{2})\b", re.I)
-_INCREASE = re.compile(r"\b(øke|auke|doble|tredoble|vokse|increase|double|triple|grow)", re.I)
-_DECREASE = re.compile(r"\b(redusere|halvere|kutte|senke|reduce|halve|cut|lower)", re.I)
+MAX_CHARS = 500
+_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d,]|\.\d)")
+_NUM = r"\d{1,3}(?:[  .]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 
 
 @Language.factory("target_matcher", default_config={"lang": "nb"})
@@ -23,28 +36,156 @@ def make_target_matcher(nlp: Language, name: str, lang: str):
     return CueMatcher(nlp, load_patterns(PATTERNS, lang), SPANS_KEY)
 
 
-def extract(document: AnalysedDocument) -> list[dict]:
-    rows, seen = [], set()
-    for offset, seg, cue in document.spans(SPANS_KEY):
-        sent = cue.sent
-        if (offset, sent.start_char) in seen:
+_LEX: dict[str, dict] = {}
+
+
+def _lex(lang: str | None) -> dict:
+    key = lang_key(lang)
+    if key not in _LEX:
+        lex = dict(load_lexicon(PATTERNS, key))
+        lex["_increase"] = re.compile(lex["increase"], re.I)
+        lex["_decrease"] = re.compile(lex["decrease"], re.I)
+        lex["_context"] = re.compile(lex["goal_context"], re.I)
+        words = "|".join(sorted(map(re.escape, lex["number_words"]), key=len, reverse=True))
+        units = "|".join(sorted(map(re.escape, lex["units"]), key=len, reverse=True))
+        lex["_quantity"] = re.compile(rf"(?<!\w)(?P<num>{_NUM}|{words})\s*(?P<unit>{units})(?!\w)", re.I)
+        _LEX[key] = lex
+    return _LEX[key]
+
+
+# --- quantities -------------------------------------------------------------------------
+
+def quantities(text: str, lang: str | None) -> list[tuple[int, int, float, str]]:
+    """Percentages and durations in `text` as (start, end, value, unit). Uses the amounts
+    module's `parse_quantities` when it has one, else a small grammar of number + unit word."""
+    parse = getattr(amounts_module, "parse_quantities", None)
+    if parse is not None:
+        try:
+            out = []
+            for item in parse(text, lang or "nb"):
+                start, end, q = item
+                value = getattr(q, "value", None)
+                unit = getattr(q, "unit", None)
+                if value is not None:
+                    out.append((start, end, float(value), unit))
+            return out
+        except (TypeError, ValueError):
+            pass
+    lex = _lex(lang)
+    out = []
+    for m in lex["_quantity"].finditer(text):
+        num = m["num"].lower()
+        if num in lex["number_words"]:
+            value = float(lex["number_words"][num])
+        else:
+            value = amounts_module.parse_number(num, lang_key(lang))
+        out.append((m.start(), m.end(), value, lex["units"].get(m["unit"].lower(), m["unit"].lower())))
+    return out
+
+
+# --- cue filtering ------------------------------------------------------------------------
+
+def _years(text: str) -> list[int]:
+    return [int(y) for y in _YEAR.findall(text)]
+
+
+def _cue_year(cue: Span) -> int | None:
+    ys = _years(cue.text)
+    return ys[-1] if ys else None
+
+
+def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
+    """Whether a cue states a goal: deadlines must lie ahead of the document's year; a change
+    by a sum of money without a deadline is a budget measure; "<value> i <year>" needs talk of
+    a goal or change in the same sentence."""
+    label = cue.label_
+    year = _cue_year(cue)
+    if label in ("by_year", "change_by_year", "value_in_year") and year is not None:
+        if doc_year is not None and year <= doc_year:
+            return False
+    if label == "value_in_year" and not lex["_context"].search(sent.text):
+        return False
+    if label == "change_to":
+        rest = sent.doc.text[cue[-1].idx : sent.end_char]
+        money = amounts_module.parse_amounts(rest, lang_key(cue.doc.lang_))
+        if money and money[0][0] == 0:
+            future = [y for y in _years(sent.text) if doc_year is None or y > doc_year]
+            if not future:
+                return False
+    return True
+
+
+# --- fields -------------------------------------------------------------------------------
+
+def target_fields(text: str, lang: str | None, doc_year: int | None, lex: dict) -> dict:
+    """metric, baseline and target values and years, unit and direction read from a target clause."""
+    years = _years(text)
+    future = [y for y in years if doc_year is None or y > doc_year]
+    target_year = future[-1] if future else None
+    earlier = [y for y in years if target_year is not None and y < target_year]
+    money = amounts_module.parse_amounts(text, lang_key(lang))
+    qty = quantities(text, lang)
+    values = sorted([(s, e, a.value, a.currency) for s, e, a in money] + list(qty))
+    baseline_value = target_value = target_unit = None
+    if values:
+        target_value, target_unit = values[-1][2], values[-1][3]
+        if len(values) > 1 and values[0][3] == target_unit:
+            baseline_value = values[0][2]
+    words = re.findall(r"[\wæøåÆØÅ-]+", text)
+    direction, metric = "reach", None
+    for i, w in enumerate(words):
+        if lex["_increase"].match(w) or lex["_decrease"].match(w):
+            direction = "increase" if lex["_increase"].match(w) else "decrease"
+            nxt = [x for x in words[i + 1 : i + 4] if x.lower() not in ("den", "det", "de", "the", "a", "an", "vår", "our")]
+            metric = nxt[0] if nxt else None
+            break
+    return {
+        "metric": metric,
+        "baseline_value": baseline_value,
+        "baseline_year": earlier[0] if earlier else None,
+        "target_value": target_value,
+        "target_unit": target_unit,
+        "target_year": target_year,
+        "direction": direction,
+    }
+
+
+def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
+    doc, sent = cs.doc, cs.sent
+    speaker = clauses.attribution(sent.text, cs.lang)
+    m = re.search(r"\bsom\s+(\w+)\s+har\s+(?:satt\s+seg\s+)?som\s+mål", sent.text, re.I)
+    if m:
+        return m.group(1)
+    if cue.label_ == "become" and cue.start > sent.start:
+        subject = phrase_before(doc, sent.start, cue.start, set(lex["actor_skip"]), max_tokens=4)
+        if subject and subject.lower() not in lex["author_words"]:
+            return subject
+    return speaker or author
+
+
+def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[dict]:
+    """Target rows of one document (one per sentence with a kept cue)."""
+    doc_year = document_year(document)
+    author = document_author(document, orgs)
+    rows = []
+    for cs in cue_sentences(document, SPANS_KEY):
+        lex = _lex(cs.lang)
+        sent = cs.sent
+        cues = [c for c in cs.cues if keep_cue(c, sent, doc_year, lex)]
+        if not cues:
             continue
-        seen.add((offset, sent.start_char))
-        row = provenance(offset, sent)
-        text = row["text"]
-        years = [int(y) for y in _YEAR.findall(text)]
-        amounts = parse_amounts(text, seg.lang or "nb")
-        direction = "increase" if _INCREASE.search(text) else "decrease" if _DECREASE.search(text) else "reach"
-        row.update(
-            target_year=max(years) if years else None,
-            baseline_value=amounts[0][2].value if len(amounts) > 1 else None,
-            baseline_year=min(years) if len(years) > 1 else None,
-            target_value=amounts[-1][2].value if amounts else None,
-            target_unit=amounts[-1][2].currency if amounts else None,
-            direction=direction,
-            metric=None,
-            actor=None,
-            source_rule=f"target:{cue.label_}",
-        )
+        text = sent.text
+        parts = clauses.split(text, cs.lang, coordinate=False)
+        idx = sorted({clause_at(text, c.start_char - sent.start_char, parts) for c in cues}
+                     | {clause_at(text, c.end_char - 1 - sent.start_char, parts) for c in cues})
+        s, e = clauses.trim(text, parts[idx[0]].start, parts[idx[-1]].end, cs.lang)
+        if e - s > MAX_CHARS:  # too long: the first cue's clause alone
+            s, e = clauses.trim(text, parts[idx[0]].start, parts[idx[0]].end, cs.lang)
+        if e - s < 8 or e - s > MAX_CHARS:
+            continue
+        s, e = s + sent.start_char, e + sent.start_char
+        row = make_row(cs.offset, cs.doc, s, e, sent)
+        row.update(target_fields(row["text"], cs.lang, doc_year, lex))
+        row.update(actor=_actor(cs, cues[0], lex, author), source_rule="target:" + "+".join(dict.fromkeys(c.label_ for c in cues)))
         rows.append(row)
     return rows

@@ -1,0 +1,127 @@
+"""What targets.py and actions.py share: walking cue sentences, building rows with provenance,
+finding who speaks (quote attribution, the subject before a cue, the document's author) and
+the year a document was written in (to tell a deadline from a past year)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from typing import Iterator
+
+from spacy.tokens import Doc, Span
+
+from pipeline.clean import Segment
+from pipeline.document import AnalysedDocument
+from pipeline.extract import clauses
+
+_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
+_DATE_LINE = re.compile(
+    r"(?:publisert|published|dato|date|oppdatert|updated)\s*:?\s*[^\n]{0,30}?\b((?:19|20)\d{2})\b", re.I)
+
+
+_DEADLINE_BEFORE = re.compile(r"\b(?:innen|innan|by|until|till|within|mot|towards)\s+$", re.I)
+
+
+@dataclass
+class CueSentence:
+    offset: int  # of the Doc in the cleaned text
+    seg: Segment
+    doc: Doc
+    sent: Span
+    cues: list[Span]
+
+    @property
+    def lang(self) -> str:
+        return self.seg.lang or "nb"
+
+
+def cue_sentences(document: AnalysedDocument, key: str) -> Iterator[CueSentence]:
+    """Every sentence holding at least one cue span under `doc.spans[key]`, cues in order."""
+    for offset, seg, doc in document.parts:
+        if key not in doc.spans or not len(doc.spans[key]):
+            continue
+        by_sent: dict[int, list[Span]] = {}
+        sents: dict[int, Span] = {}
+        for cue in sorted(doc.spans[key], key=lambda s: (s.start, -s.end)):
+            sent = cue.sent if doc.has_annotation("SENT_START") else doc[:]
+            by_sent.setdefault(sent.start, []).append(cue)
+            sents[sent.start] = sent
+        for start in sorted(by_sent):
+            yield CueSentence(offset, seg, doc, sents[start], by_sent[start])
+
+
+def make_row(offset: int, doc: Doc, start: int, end: int, sentence: Span | str) -> dict:
+    """Provenance columns for the characters [start, end) of `doc` (Doc-relative offsets)."""
+    return {
+        "start": offset + start,
+        "end": offset + end,
+        "text": doc.text[start:end],
+        "sentence": (sentence if isinstance(sentence, str) else sentence.text).strip(),
+    }
+
+
+def clause_at(text: str, pos: int, parts: list[clauses.Clause]) -> int:
+    """Index of the clause of `parts` that holds the character `pos` of `text`."""
+    for i, c in enumerate(parts):
+        if c.start <= pos < c.end:
+            return i
+    best = 0
+    for i, c in enumerate(parts):
+        if c.start <= pos:
+            best = i
+    return best
+
+
+def document_year(document: AnalysedDocument) -> int | None:
+    """The year the document was written: a "Publisert/date" line near the top, else the
+    year mentioned most often (ties: the earlier), not counting deadlines ("innen 2030", "by 2026"). None when the text names no year."""
+    head = document.text[:3000]
+    m = _DATE_LINE.search(head)
+    if m:
+        return int(m.group(1))
+    years = Counter(int(m.group(1)) for m in _YEAR.finditer(document.text)
+                    if not _DEADLINE_BEFORE.search(document.text, max(0, m.start() - 12), m.start()))
+    if not years:
+        return None
+    top = max(years.values())
+    return min(y for y, n in years.items() if n == top)
+
+
+def document_author(document: AnalysedDocument, orgs: list[dict] | None = None) -> str | None:
+    """The organisation(s) that wrote the document, when it names them near the top (a title
+    page or byline): the organisations of `orgs` that occur in the first 400 characters."""
+    if not orgs:
+        return None
+    head = document.text[:400].casefold()
+    found = []
+    for o in orgs:
+        forms = [o.get("name") or "", *(o.get("aliases") or [])]
+        positions = [head.find(f.casefold()) for f in forms if f and len(f) > 2]
+        positions = [p for p in positions if p >= 0]
+        if positions:
+            found.append((min(positions), o["name"]))
+    return ", ".join(name for _, name in sorted(found)) or None
+
+
+def org_token_ids(doc: Doc) -> set[int]:
+    """Indices of tokens inside an organisation mention (model entities or our ruler)."""
+    from pipeline.extract.organisations import SPANS_KEY as ORG_KEY
+
+    ids: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ in ("ORG", "GPE_ORG", "ORGANIZATION"):
+            ids.update(range(ent.start, ent.end))
+    for span in doc.spans.get(ORG_KEY, []):
+        ids.update(range(span.start, span.end))
+    return ids
+
+
+def phrase_before(doc: Doc, start: int, stop: int, skip: set[str], max_tokens: int = 6) -> str | None:
+    """The noun phrase that ends right before token `stop`, at most `max_tokens` long, from the
+    clause starting at token `start`: the subject of a cue verb ("Virkemiddelapparatet anbefaler")."""
+    toks = [t for t in doc[start:stop] if not t.is_punct]
+    while toks and toks[0].lower_ in skip:
+        toks = toks[1:]
+    if not toks or len(toks) > max_tokens:
+        return None
+    return doc[toks[0].i : toks[-1].i + 1].text
