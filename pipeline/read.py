@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.metadata import published_date
-from pipeline.readers import docx, html, pdf
+from pipeline.readers import docx, html, markdown, pdf
 from pipeline.readers.base import ReadError, ReadResult, decode_text, looks_binary  # noqa: F401
-from pipeline.readers.text import read_markdown, read_plain_text
+from pipeline.readers.text import read_plain_text
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # larger files fail with "too large" without being read
 
@@ -47,8 +47,8 @@ Reader = Callable[[bytes], ReadResult]
 READERS: dict[str, tuple[str, Reader]] = {
     ".txt": ("text", read_plain_text),
     ".text": ("text", read_plain_text),
-    ".md": ("markdown", read_markdown),
-    ".markdown": ("markdown", read_markdown),
+    ".md": ("markdown", markdown.read),
+    ".markdown": ("markdown", markdown.read),
     ".html": ("html", html.read),
     ".htm": ("html", html.read),
     ".xhtml": ("html", html.read),

@@ -113,6 +113,53 @@ def test_html_external_entity_is_never_resolved(tmp_path):
     assert "HEMMELIG" not in (doc.text or "") and "HEMMELIG" not in (doc.error or "")
 
 
+def test_html_line_break_separates_words(tmp_path):
+    html = ("<html><body><article><h1>Overskrift for saken</h1><p>Første linje<br>andre linje, og et avsnitt "
+            "som er langt nok til å være hovedinnholdet på siden.</p></article></body></html>")
+    assert segments(read_bytes(tmp_path, "br.html", html))[1] == (
+        "paragraph", "Første linje andre linje, og et avsnitt som er langt nok til å være hovedinnholdet på siden.")
+
+
+# --- Markdown ------------------------------------------------------------------------------
+
+NOTES = """Notat om eksport
+================
+
+Regjeringen vil **styrke** eksporten, og [Innovasjon Norge](https://innovasjonnorge.no) får
+Ansvaret for ordningen.
+
+## Tiltak
+
+3. Etablere et senter.
+4. Styrke *lånene*:
+   - i Eksfin
+   - i Innovasjon Norge
+
+> Sitat fra rapporten.
+
+| Post | Beløp |
+|------|------:|
+| Havvind | 800 mill. kroner |
+"""
+
+
+def test_markdown_from_the_markup(tmp_path):
+    doc = read_bytes(tmp_path, "notat.md", NOTES)
+    assert segments(doc) == [
+        ("heading", "Notat om eksport"),
+        ("paragraph", "Regjeringen vil styrke eksporten, og Innovasjon Norge får Ansvaret for ordningen."),
+        ("heading", "Tiltak"),
+        ("list_item", "3. Etablere et senter."),
+        ("list_item", "4. Styrke lånene:"),
+        ("list_item", "i Eksfin"),
+        ("list_item", "i Innovasjon Norge"),
+        ("paragraph", "Sitat fra rapporten."),
+        ("table_row", "Post | Beløp"),
+        ("table_row", "Havvind | 800 mill. kroner"),
+    ]
+    assert (doc.reader, doc.content_type, doc.title) == ("markdown", "text/markdown", "Notat om eksport")
+
+
 # --- DOCX ----------------------------------------------------------------------------------
 
 def _docx() -> bytes:
@@ -353,6 +400,15 @@ def test_broken_files_become_failed_rows_and_the_run_goes_on(tmp_path, pipelines
     assert status.pop("good.html") == ("ok", None)
     assert {s for s, _ in status.values()} == {"failed"} and len(status) == len(BROKEN)
     assert {r["doc_id"] for r in rows["amounts"]} == {good}
+
+
+@pytest.mark.parametrize("name, make", [
+    ("a.html", lambda: PAGE), ("a.docx", _docx), ("a.pdf", _pdf_report), ("a.md", lambda: NOTES),
+])
+def test_cleaning_reader_output_is_idempotent(tmp_path, name, make):
+    doc = read_bytes(tmp_path, name, make())
+    once = clean(doc.text, doc.blocks)
+    assert clean(once.text).text == once.text
 
 
 # --- the same document in every format -------------------------------------------------------

@@ -38,6 +38,8 @@ def read(data: bytes) -> ReadResult:
     if not xml:
         raise ReadError("no main text found in HTML (no body or an empty one)")
     root = etree.fromstring(xml.encode("utf-8"), _XML)
+    for lb in root.iter("lb"):  # a line break inside a paragraph separates words
+        lb.tail = " " + (lb.tail or "")
     main = root.find("main")
     blocks = list(_blocks(main if main is not None else root))
     if not blocks:

@@ -1,5 +1,4 @@
-"""Plain text and Markdown: decoded as text; the cleaner finds headings, lists and tables in
-the markup. A leading export marker ("date 2024-11 ...") becomes the published date and is
+"""Plain text: decoded; the cleaner finds headings, lists and tables in the text itself. A leading export marker ("date 2024-11 ...") becomes the published date and is
 taken out of the text, so that it never becomes the title."""
 from __future__ import annotations
 
@@ -11,7 +10,3 @@ def read_plain_text(data: bytes) -> ReadResult:
     published, text = split_date_marker(decode_text(data))
     return ReadResult(text=text, content_type="text/plain", published=published)
 
-
-def read_markdown(data: bytes) -> ReadResult:
-    published, text = split_date_marker(decode_text(data))
-    return ReadResult(text=text, content_type="text/markdown", published=published)
