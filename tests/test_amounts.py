@@ -123,7 +123,6 @@ RANGES = [
     ("fra 22 milliarder kroner i 2021 til 50 milliarder kroner i 2030", "nb", [("NOK", 22 * B, 22 * B), ("NOK", 50 * B, 50 * B)]),
     ("I perioden 2021–2025 brukes 500 mill. kroner.", "nb", [("NOK", 500 * M, 500 * M)]),
     ("Fra 2021 til 5 mrd. kroner i 2030.", "nb", [("NOK", 5 * B, 5 * B)]),
-    ("I 2020–2021 kroner.", "nb", [("NOK", 2021, 2021)]),
 ]
 
 
@@ -180,6 +179,8 @@ IMPLIED = [
     ("Det er en betydelig eksport på 22 milliarder fra helseindustrien.", "nb", [("NOK", 22 * B, 22 * B)]),
     ("Innovasjon Norge tilbyr 500 millioner til fordelaktige betingelser.", "nb", [("NOK", 500 * M, 500 * M)]),
     ("Støtten er mellom 2 og 3 mrd. i året.", "nb", [("NOK", 2 * B, 3 * B)]),
+    ("Staten bruker 3 milliarder på tiltaket.", "nb", [("NOK", 3 * B, 3 * B)]),
+    ("Budsjettet er 2,5 mrd.", "nb", [("NOK", 2.5 * B, 2.5 * B)]),
 ]
 
 
@@ -223,6 +224,12 @@ NOT_MONEY = [
     ("(i 1 000 kr)", "nb"),
     ("Tabell 1. Verdens 10 mest solgte legemidler i 2023 (salg i mrd. dollar).", "nb"),
     ("Det skjedde 17. og 21. desember 2021.", "nb"),
+    ("Beløpene er oppgitt i 2021 kroner.", "nb"),
+    ("I 2020–2021 kroner.", "nb"),
+    ("Figures are in 2020 dollars.", "en"),
+    ("Flyplassen hadde 5 millioner passasjerer og økte omsetningen.", "nb"),
+    ("Investeringene ga 2 millioner besøkende.", "nb"),
+    ("Befolkningen er 5 millioner.", "nb"),
 ]
 
 
@@ -297,6 +304,27 @@ SALES_TABLE = (
     (SALES_TABLE, [("USD", 25 * B, 25 * B), ("USD", 14.4 * B, 14.4 * B), ("USD", 14 * B, 14 * B)]),
 ])
 def test_table_header_unit_applies_to_cells_below(analyse_text, text, expected):
+    rows = extract(analyse_text(text))
+    assert [(r["currency"], r["low"], r["high"]) for r in rows] == expected
+
+
+TWO_TABLES = (
+    "Tabell 1. Tilskudd (i 1 000 kr)\n\n| Post | Tilskudd |\n|---|---|\n| 50 | 12 500 |\n\n"
+    "Tabell 2. Antall bedrifter\n\n| Fylke | Bedrifter |\n|---|---|\n| Agder | 120 |\n"
+)
+PROSE_AFTER = (
+    "(i 1 000 kr)\n\nPost 70 Basiskostnader 168 500\n\n"
+    "Departementet viser til budsjettforslaget og ber Innovasjon Norge følge opp 3.2 og 4 i brevet "
+    "innen fristen, med 12 rapporter og 40 møter i løpet av året som beskrevet nedenfor.\n\n"
+    "Post 71 Noe annet 100\n"
+)
+
+
+@pytest.mark.parametrize("text,expected", [
+    (TWO_TABLES, [("NOK", 12_500 * K, 12_500 * K)]),
+    (PROSE_AFTER, [("NOK", 168_500 * K, 168_500 * K)]),
+])
+def test_table_header_unit_ends_with_the_table(analyse_text, text, expected):
     rows = extract(analyse_text(text))
     assert [(r["currency"], r["low"], r["high"]) for r in rows] == expected
 

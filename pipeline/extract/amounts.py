@@ -92,6 +92,7 @@ class _Lexicon:
     vague: set
     money_cues: list
     non_money: list
+    bare_followers: set
     default_currency: str | None
     numbers: dict  # word -> value
     fractions: dict
@@ -141,6 +142,7 @@ def lexicon(lang: str) -> _Lexicon:
         vague={_norm(w) for w in d["range_vague"]},
         money_cues=[w.lower() for w in d["money_cues"]],
         non_money=[w.lower() for w in d["non_money_nouns"]],
+        bare_followers={w.lower() for w in d["bare_followers"]},
         default_currency=d.get("default_currency"),
         numbers=numbers,
         fractions={_norm(k): float(v) for k, v in nw["fractions"].items()},
@@ -467,11 +469,19 @@ class _Grammar:
             return None
         if v1.scale is None and v1.currency is None:
             return None
-        if v1.year_like:
+        if v1.year_like or self.price_level(v1, i):
             return None
         low = _money(v1.number * (v1.scale or 1.0))
         s = start if start is not None else v1.start
         return s, v1.end, Amount(low, low, low, v1.currency, qual, "stated"), v1.last
+
+    def price_level(self, v: _Value, i: int) -> bool:
+        """"i 2021 kroner", "in 2020 dollars": a year naming a price level, not an amount."""
+        n = self.atoms[i]
+        if not (_is_year(n) and v.scale is None and v.start == n.start):
+            return False
+        before = _WORD.findall(self.text[max(0, n.start - 20) : n.start])
+        return bool(before) and before[-1].lower() in {"i", "in", "faste", "constant", "real"}
 
     @staticmethod
     def combine(v1: _Value, v2: _Value) -> tuple[float, float, str | None] | None:
@@ -500,11 +510,14 @@ def _stem_hit(word: str, stems: list[str]) -> bool:
 
 
 def _money_context(text: str, start: int, end: int, lex: _Lexicon) -> bool:
-    """A bare magnitude ("22 milliarder") is money when no count noun follows it and a money
-    cue word stands within a few words around it."""
+    """A bare magnitude ("22 milliarder") is money when the word right after it is a function
+    word (not a counted noun: "30 millioner mennesker") and a money cue word stands within a
+    few words around it."""
     after = _WORD.search(text, end, min(len(text), end + 30))
-    if after and text[end:after.start()].strip(" ") == "" and _stem_hit(after.group().lower(), lex.non_money):
-        return False
+    if after and re.fullmatch(r"[ \u00a0]*", text[end:after.start()]):
+        word = after.group().lower()
+        if word not in lex.bare_followers:
+            return False
     before = [w.lower() for w in _WORD.findall(text[max(0, start - 70) : start])][-8:]
     behind = [w.lower() for w in _WORD.findall(text[end : end + 50])][:6]
     return any(_stem_hit(w, lex.money_cues) for w in before + behind)
@@ -621,7 +634,7 @@ def _year_after_re() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _year_before_re() -> re.Pattern:
-    words = _alt(["i", "in", "for", "innen", "innan", "by", "året", "år"])
+    words = _alt(["i", "in", "for", "innen", "innan", "by", "året", "år", "fra", "frå", "from", "since", "siden"])
     return re.compile(rf"(?<![\w])(?:{words})\s+((?:19|20)\d\d)(?![\d])", re.I)
 
 
@@ -633,17 +646,25 @@ def _year(sentence: str, start: int, end: int, others: list[tuple[int, int]]) ->
     if m:
         return int(m.group(1))
     prev = max([e for _, e in others if e <= start], default=0)
+    if prev:
+        tied = _year_after_re().match(sentence[prev:start])
+        prev += tied.end() if tied else 0
     found = list(_year_before_re().finditer(sentence[prev:start]))
     return int(found[-1].group(1)) if found else None
 
 
-def _document_currency(document: AnalysedDocument) -> str | None:
-    """The currency an amount without one takes: the document's most frequent stated
-    currency, else the language's default (NOK for a Norwegian document)."""
+def _fallback_currencies(document: AnalysedDocument) -> dict[str, str | None]:
+    """The currency an amount without one takes when its sentence states none, per segment
+    language: a Norwegian sentence's is kroner ("eksport på 22 milliarder"); an English
+    sentence's is the document's most frequent stated currency, else kroner in a Norwegian
+    document, else none (the amount is left out)."""
     stated = Counter(s._.amount.currency for _, _, s in document.spans(SPANS_KEY) if s._.amount.currency)
+    norwegian = lexicon("nb").default_currency
     if stated:
-        return stated.most_common(1)[0][0]
-    return lexicon(document.language).default_currency if document.language in ("nb", "nn", "mixed") else None
+        english = stated.most_common(1)[0][0]
+    else:
+        english = norwegian if document.language in ("nb", "nn", "mixed") else None
+    return {"en": english, "nb": norwegian, "nn": norwegian}
 
 
 def _row(offset: int, span: Span, a: Amount, year: int | None) -> dict:
@@ -655,7 +676,7 @@ def _row(offset: int, span: Span, a: Amount, year: int | None) -> dict:
 
 def extract(document: AnalysedDocument) -> list[dict]:
     rows = []
-    fallback = _document_currency(document)
+    fallback = _fallback_currencies(document)
     for offset, seg, doc in document.parts:
         spans = list(doc.spans[SPANS_KEY]) if SPANS_KEY in doc.spans else []
         for span in spans:
@@ -663,7 +684,7 @@ def extract(document: AnalysedDocument) -> list[dict]:
             if a.currency is None:
                 sent_curs = [s._.amount.currency for s in spans if s._.amount.currency and not s._.amount.currency_inferred
                              and s.sent == span.sent] if doc.has_annotation("SENT_START") else []
-                currency = sent_curs[0] if sent_curs else fallback
+                currency = sent_curs[0] if sent_curs else fallback.get(seg.lang or "nb", fallback["nb"])
                 if currency is None:
                     continue
                 a = replace(a, currency=currency)
@@ -683,10 +704,12 @@ MAX_TABLE_ROWS = 80
 _CELL_SEP = " | "
 
 
-def _row_like(seg, text: str) -> bool:
-    if seg.kind == "table_row":
-        return True
-    return len(text) <= 80 or (len(text) <= 400 and re.search(r"\d\s*$", text) is not None)
+_CAPTION = re.compile(r"\s*(?:tabell|table|figur|figure|fig\.)\s*\d", re.I)
+
+
+def _ends_in_number(text: str) -> bool:
+    """A table row that lost its cell separators (PDF text): "Post 70 Basiskostnader 168 500"."""
+    return len(text) <= 400 and re.search(rf"(?<![\w.,]){NUMBER_RE}\s*$", _mask(text)) is not None
 
 
 def _cells(text: str, is_table: bool) -> list[tuple[int, int, str]]:
@@ -722,6 +745,8 @@ def _cell_numbers(cell: str, lang: str, whole_cell: bool) -> list[tuple[int, int
             continue
         if re.match(r"[.)]", after) or masked[max(0, m.start() - 1) : m.start()] == "(":
             continue  # "(2)", "1." page and list numbers
+        if not re.search(_SP, t) and masked[m.end():].strip():
+            continue  # in a row without cell separators only grouped numbers and the last one
         v = parse_number(t, lang)
         out.append((m.start(), m.end(), v, v, None))
     return out
@@ -754,7 +779,10 @@ def table_amounts(document: AnalysedDocument) -> list[dict]:
             continue
         if unit is None:
             continue
-        if not _row_like(seg, text) or n_rows >= MAX_TABLE_ROWS:
+        row = seg.kind == "table_row" or _ends_in_number(text)
+        # a column-header line right below the unit header may carry no number; anything
+        # else that is not a row (prose, a new caption) ends the table
+        if not row and (n_rows > 0 or len(text) > 120 or _CAPTION.match(text)) or n_rows >= MAX_TABLE_ROWS:
             unit = None
             continue
         n_rows += 1
