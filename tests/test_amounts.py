@@ -66,6 +66,15 @@ FORMS = [
     ("Budget of 12 MEUR.", "en", [("EUR", 12 * M, 12 * M)]),
     ("Budget of 12 MUSD.", "en", [("USD", 12 * M, 12 * M)]),
     ("Revenue was NOK 40m.", "en", [("NOK", 40 * M, 40 * M)]),
+    # news and budget forms
+    ("Beløpet på kr 2 500 000,- ble utbetalt 1. juli.", "nb", [("NOK", 2_500_000, 2_500_000)]),
+    ("Det gis kr. 50.000 i tilskudd.", "nb", [("NOK", 50_000, 50_000)]),
+    ("Fondet forvalter over 15 000 milliarder kroner.", "nb", [("NOK", 15_000 * B, 15_000 * B)]),
+    ("Oljepengebruken er 413,8 mrd. kroner.", "nb", [("NOK", 413.8 * B, 413.8 * B)]),
+    ("Lønnen er 650 000 kroner i året, mens snittet ligger på 600.000 kr.", "nb", [("NOK", 650_000, 650_000), ("NOK", 600_000, 600_000)]),
+    ("Norway will contribute NOK 1 billion (about USD 95 million) to the fund.", "en", [("NOK", 1 * B, 1 * B), ("USD", 95 * M, 95 * M)]),
+    ("The programme has a budget of 500,000 euros over three years.", "en", [("EUR", 500_000, 500_000)]),
+    ("The government will spend 2 billion kroner on the project.", "en", [("NOK", 2 * B, 2 * B)]),
     # two amounts in one sentence, years not swallowed
     ("Målet er å øke eksportinntektene fra 22 milliarder kroner i 2021 til 50 milliarder kroner i 2030.", "nb",
      [("NOK", 22 * B, 22 * B), ("NOK", 50 * B, 50 * B)]),
@@ -181,6 +190,10 @@ IMPLIED = [
     ("Støtten er mellom 2 og 3 mrd. i året.", "nb", [("NOK", 2 * B, 3 * B)]),
     ("Staten bruker 3 milliarder på tiltaket.", "nb", [("NOK", 3 * B, 3 * B)]),
     ("Budsjettet er 2,5 mrd.", "nb", [("NOK", 2.5 * B, 2.5 * B)]),
+    ("Selskapet har 1 200 ansatte og omsetter for 2 milliarder.", "nb", [("NOK", 2 * B, 2 * B)]),
+    # a stated amount in the same sentence makes a coordinated bare one money
+    ("Regjeringa vil løyve 120 millionar kroner til tiltaket, og om lag 30 millionar til forsking.", "nb",
+     [("NOK", 120 * M, 120 * M), ("NOK", 30 * M, 30 * M)]),
 ]
 
 
@@ -230,6 +243,10 @@ NOT_MONEY = [
     ("Flyplassen hadde 5 millioner passasjerer og økte omsetningen.", "nb"),
     ("Investeringene ga 2 millioner besøkende.", "nb"),
     ("Befolkningen er 5 millioner.", "nb"),
+    ("Det ble solgt 2,3 millioner biler i Europa.", "nb"),
+    ("About 5 million people live in Norway.", "en"),
+    ("It saved 300 million tonnes of CO2.", "en"),
+    ("Stortinget vedtok budsjettet med 85 mot 84 stemmer.", "nb"),
 ]
 
 

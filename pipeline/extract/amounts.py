@@ -506,10 +506,13 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def _stem_hit(word: str, stems: list[str]) -> bool:
-    return any(word == s if len(s) <= 4 else word.startswith(s) for s in stems)
+    return any(word == s if len(s) <= 3 else word.startswith(s) for s in stems)
 
 
-def _money_context(text: str, start: int, end: int, lex: _Lexicon) -> bool:
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"“–-])|\n")
+
+
+def _money_context(text: str, start: int, end: int, lex: _Lexicon, money_sentence: bool = False) -> bool:
     """A bare magnitude ("22 milliarder") is money when the word right after it is a function
     word (not a counted noun: "30 millioner mennesker") and a money cue word stands within a
     few words around it."""
@@ -518,6 +521,8 @@ def _money_context(text: str, start: int, end: int, lex: _Lexicon) -> bool:
         word = after.group().lower()
         if word not in lex.bare_followers:
             return False
+    if money_sentence:
+        return True
     before = [w.lower() for w in _WORD.findall(text[max(0, start - 70) : start])][-8:]
     behind = [w.lower() for w in _WORD.findall(text[end : end + 50])][:6]
     return any(_stem_hit(w, lex.money_cues) for w in before + behind)
@@ -541,9 +546,16 @@ def parse_amounts(text: str, lang: str = "nb", default_currency=_NOT_SET) -> lis
     lex = lexicon(lang)
     default = lex.default_currency if default_currency is _NOT_SET else default_currency
     out = []
-    for start, end, a in _Grammar(text, lang).parse():
+    found = _Grammar(text, lang).parse()
+    sentences = [m.start() for m in _SENTENCE_END.finditer(text)]
+
+    def sentence_of(pos: int) -> int:
+        return sum(1 for b in sentences if b <= pos)
+
+    stated_in = {sentence_of(s) for s, _, a in found if a.currency is not None}
+    for start, end, a in found:
         if a.currency is None:
-            if not _money_context(text, start, end, lex):
+            if not _money_context(text, start, end, lex, sentence_of(start) in stated_in):
                 continue
             a = replace(a, currency=default, qualifier=_join(a.qualifier, INFERRED), currency_inferred=True,
                         rule="implied_currency" if a.rule == "stated" else a.rule)
