@@ -20,12 +20,14 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pipeline.clean import clean  # noqa: E402
+from pipeline.metadata import split_date_marker  # noqa: E402
 
 _NUMBERED = re.compile(r"^(\d{1,2})\.\s+")
 
 
 def segments(text: str) -> list[tuple[str, str]]:
     """(kind, text) of the cleaned text: what each rendering draws."""
+    _, text = split_date_marker(text)  # as the text reader does
     ct = clean(text)
     return [(s.kind, ct.segment_text(s)) for s in ct.segments]
 
@@ -156,7 +158,7 @@ def to_pdf(segs: list[tuple[str, str]], header: str = "Eksempelbyrået – rappo
             need(lead)
             c.setFont(font, size)
             if i == 0 and bullet:
-                c.drawString(left + indent - 14, state["y"], bullet)
+                c.drawString(left + indent - 18, state["y"], bullet)
             c.drawString(left + indent, state["y"], line)
             state["y"] -= lead
         state["y"] -= gap
@@ -170,7 +172,7 @@ def to_pdf(segs: list[tuple[str, str]], header: str = "Eksempelbyrået – rappo
         elif kind in ("ol", "ul"):
             for t in texts:
                 m = _NUMBERED.match(t)
-                block(_NUMBERED.sub("", t), indent=18, bullet=f"{m.group(1)}." if m else "•", gap=3)
+                block(_NUMBERED.sub("", t), indent=22, bullet=f"{m.group(1)}." if m else "•", gap=3)
             state["y"] -= 6
         elif kind == "table_row":
             rows = [t.split(" | ") for t in texts]

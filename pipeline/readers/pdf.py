@@ -85,7 +85,17 @@ class Line:
 
     @property
     def text(self) -> str:
-        return "\t".join(" ".join(p.text for p in g) for g in self.groups())
+        return "\t".join(_words(g) for g in self.groups())
+
+
+def _words(pieces: list[Piece]) -> str:
+    """Pieces of one cell as text: a space between them unless they touch (a word drawn in
+    parts, e.g. for kerning)."""
+    out = pieces[0].text
+    for prev, p in zip(pieces, pieces[1:]):
+        touching = prev.width is not None and p.x - prev.end < 0.1 * p.size
+        out += p.text if touching and not out.endswith(" ") else " " + p.text
+    return out
 
 
 def read(data: bytes) -> ReadResult:
@@ -146,8 +156,6 @@ def _page_lines(page) -> tuple[list[Line], float]:
             y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
             scale = (cm[3] ** 2 + cm[2] ** 2) ** 0.5 * (tm[3] ** 2 + tm[2] ** 2) ** 0.5 or 1.0
             width = _width(fonts, font, part, size * scale)
-            if _is_bullet_glyph(part):
-                part = "•"  # a bullet drawn in a symbol font often decodes as a control character
             name = str((font or {}).get("/BaseFont", ""))
             pieces.append(Piece(x, y, part, size * scale, "bold" in name.casefold(), width))
 
@@ -161,6 +169,8 @@ def _page_lines(page) -> tuple[list[Line], float]:
             lines.append(Line([p]))
     for ln in lines:
         ln.pieces.sort(key=lambda p: p.x)
+        if _is_bullet_glyph(ln.pieces[0].text):
+            ln.pieces[0].text = "•"  # a bullet in a symbol font often decodes as a control character
     width = float(page.mediabox.width) or 612.0
     height = float(page.mediabox.height) or 792.0
     return _reading_order(lines, width), height
@@ -253,7 +263,7 @@ def _drop_running_lines(pages: list[tuple[list[Line], float]]) -> list[list[Line
     counts = Counter()
     for lines, height in pages:
         counts.update({_key(ln) for ln in lines if margin(ln, height)})
-    need = max(2, DATA["repeat_share"] * len(pages))
+    need = max(2, min(DATA["repeat_share"] * len(pages), DATA["repeat_pages"]))
     out = []
     for lines, height in pages:
         kept = [
