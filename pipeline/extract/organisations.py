@@ -129,6 +129,7 @@ def _words(name: str) -> str:
 
 NAME = {"TEXT": {"REGEX": NAME_TOKEN_RE}, "IS_DIGIT": False, "IS_PUNCT": False}
 INNER = {"LOWER": {"IN": sorted(RULES["cue_name_connectors"])}}
+INNER_ALL = {"LOWER": {"IN": sorted(CONNECTORS - {"og", "and"})}}
 
 
 def _run(op: str = "+") -> list[dict]:
@@ -157,8 +158,10 @@ def rule_patterns() -> dict[str, tuple[int, list[list[dict]]]]:
         ]),
         "name_head": (0, [
             _run() + [{"TEXT": {"IN": heads}}],
-            _run() + [{"LOWER": {"IN": sorted(CONNECTORS)}}] + _run("*") + [{"TEXT": {"IN": heads}}],
+            _run() + [INNER_ALL] + _run("*") + [{"TEXT": {"IN": heads}}],
         ]),
+        # "Health and Care Committee" (but not "Bayer og GE Healthcare": checked in the ruler)
+        "name_head_joined": (0, [_run() + [coord] + _run("*") + [{"TEXT": {"IN": heads}}]]),
         "lower_head": (0, [_run() + [{"LOWER": {"IN": lower_heads}}]]),
         "prefix_head": (0, [[{"TEXT": {"IN": RULES["prefix_heads"]}}, {"LOWER": {"IN": RULES["prefix_preps"]}}] + _run()]),
         "legal_form": (0, [_run() + [{"TEXT": {"IN": RULES["legal_forms"]}}]]),
@@ -170,6 +173,14 @@ def rule_patterns() -> dict[str, tuple[int, list[list[dict]]]]:
 
 def _is_name_token(tok) -> bool:
     return bool(re.match(NAME_TOKEN_RE, tok.text)) and not tok.is_digit and not tok.is_punct
+
+
+def _joined_name_ok(span: Span) -> bool:
+    """One name around "and"/"og" ("Health and Care Committee"), not two coordinated names
+    ("Bayer og GE Healthcare", "Norway Health Tech og Norwegian Smart Care Cluster")."""
+    at = next(i for i, t in enumerate(span) if t.lower_ in ("og", "and", "&"))
+    left, right = span[:at], span[at + 1 : -1]
+    return len(left) == 1 and len(right) <= 3 and lookup(left.text) is None
 
 
 class OrganisationRuler:
@@ -227,7 +238,9 @@ class OrganisationRuler:
                 start += 1  # a sentence's article, not part of the name
             if start >= end or (rule == "name_head" and end - start == 1):
                 continue
-            if rule == "name_head" and end < len(doc) and _is_name_token(doc[end]) and not doc[end].is_sent_start:
+            if rule == "name_head_joined" and not _joined_name_ok(doc[start:end]):
+                continue
+            if rule.startswith("name_head") and end < len(doc) and _is_name_token(doc[end]) and not doc[end].is_sent_start:
                 continue  # the head word does not end the name ("Holistic Healthcare Funding")
             spans.append(Span(doc, start, end, label="ORG", span_id=f"rule:{rule}"))
         for _, start, end in self.person_paren(doc):
@@ -289,8 +302,8 @@ def plausible(span: Span, person_spans=(), place_spans=()) -> bool:
         return False
     if len(span) > 8 or not any(c.isalpha() for c in text) or len(k) < 2:
         return False
-    if all(t.text in LEADING_STRIP or t.is_punct for t in span):
-        return False
+    if all(t.text in LEADING_STRIP or t.is_punct for t in span) or span[0].like_num:
+        return False  # "6. Helsenæringen"
     if _is_person(span, list(person_spans)):
         return False
     if any(s == span.start and e == span.end for s, e in place_spans):
@@ -319,6 +332,7 @@ def _candidates(document: AnalysedDocument) -> list[Mention]:
     found: list[Mention] = []
     ner_labels = set(RULES["ner_labels"])
     lower_words = _lower_words(document)
+    surnames = _surnames(document)
     for offset, seg, doc in document.parts:
         persons = _ent_spans(doc, set(RULES["person_labels"]))
         places = _ent_spans(doc, set(RULES["place_labels"]))
@@ -334,7 +348,7 @@ def _candidates(document: AnalysedDocument) -> list[Mention]:
         for ent in doc.ents if seg.kind != "table_row" else ():  # table cells: products, figures
             if ent.label_ in ner_labels:
                 span = _strip_leading(ent)
-                if span is not None and plausible(span, persons, places) and not _label_like(span) and not _generic_word(span, lower_words):
+                if span is not None and plausible(span, persons, places) and _model_name_ok(span, lower_words, surnames):
                     found.append(_mention(offset, span, f"ner:{doc.lang_}:{ent.label_}", PRIORITY["ner"], lookup(span.text)))
     found.extend(_member_lists(document))
     found.extend(_compound_prefixes(document))
@@ -362,8 +376,63 @@ def _compound_prefixes(document: AnalysedDocument) -> list[Mention]:
 
 # Rules whose evidence (a head word or legal form in the name itself) outweighs a model's
 # PER/LOC reading of the same words ("NCE Heidner Biocluster" tagged PERSON).
-STRONG_RULES = {"head_suffix", "name_head", "lower_head", "prefix_head", "legal_form"}
+STRONG_RULES = {"head_suffix", "name_head", "name_head_joined", "lower_head", "prefix_head", "legal_form", "company_noun", "role"}
+LOWER_HEADS = set(RULES["lower_heads"])
+PLACE_PREPOSITIONS = set(RULES["place_prepositions"])
 NER_REJECT_AFTER = set(RULES["ner_reject_after"])
+
+
+NOT_ORG_ENDINGS = re.compile(rf"(?:{_words('not_org_endings')})$")
+ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-ZÆØÅ])$")
+
+
+def _model_name_ok(span: Span, lower_words: set[str], surnames: set[str]) -> bool:
+    """Extra checks for a name only the NER model found (the rules and the gazetteer vouch for
+    their own): not a figure or recommendation number, a gloss of a term, a heading fragment,
+    an unexplained short acronym, a sentence-initial common noun, a surname, an event or a
+    programme."""
+    if lookup(span.text):
+        return True
+    doc, toks = span.doc, list(span)
+    if _label_like(span) or _generic_word(span, lower_words):
+        return False
+    if any(any(c.isdigit() for c in t.text) for t in toks) or ROMAN_OR_LETTER.match(toks[-1].text) and len(toks) > 1:
+        return False  # "Figur 2", "Pillar II", "Pilot E", "HR0350"
+    last = toks[-1]
+    if not (last.text[:1].isupper() or last.lower_ in LOWER_HEADS):
+        return False  # "Grønn plattform", "Norsk legemiddelproduksjon": a described thing
+    if len(toks) > 1 and all(t.text.isupper() for t in toks if t.is_alpha):
+        return False  # a fragment of an all-caps heading
+    if len(toks) == 1 and last.text.isupper() and len(last.text) <= 4:
+        return False  # "QP", "RNA", "FUNN": acronyms are organisations when the text says so
+    if len(toks) == 1 and (last.text in surnames or (last.is_sent_start and re.search(r"(?:a|en|et|ene)$", last.text))):
+        return False  # "Skymoen" (a person named earlier), "Eininga", "Momentet"
+    if len(toks) == 1 and span.start > 0 and doc[span.start - 1].lower_ in PLACE_PREPOSITIONS:
+        return False  # "i Uppsala"
+    opened = [t.text for t in doc[max(0, span.start - 3) : span.start]]
+    if "(" in opened and ")" not in opened[opened.index("(") :]:
+        return False  # "virkestoff (Active Pharmaceutical Ingredients, API)": a gloss of a term
+    if any(NOT_ORG_ENDINGS.search(t.lower_) for t in toks):
+        return False  # "Livsvitenskapskonferansen ...", "...programmet"
+    return True
+
+
+def _surnames(document: AnalysedDocument) -> set[str]:
+    """Last names of the people the document names (model PER entities, "Firstname Lastname")."""
+    out = set()
+    person_labels = set(RULES["person_labels"])
+    for _, _, doc in document.parts:
+        for ent in doc.ents:
+            if ent.label_ in person_labels and len(ent) >= 2:
+                out.add(ent[-1].text)
+        for tok in doc[:-1]:
+            if tok.text in FIRST_NAMES:
+                j = tok.i + 1
+                while j < len(doc) and (doc[j].text[:1].isupper() and doc[j].is_alpha or doc[j].lower_ in RULES["name_particles"]):
+                    j += 1
+                if j - tok.i >= 2 and doc[j - 1].text[:1].isupper():
+                    out.add(doc[j - 1].text)
+    return out
 
 
 def _label_like(span: Span) -> bool:
@@ -413,7 +482,12 @@ def _member_lists(document: AnalysedDocument) -> list[Mention]:
 
 
 def _select(cands: list[Mention]) -> list[Mention]:
-    """Overlapping candidates: the gazetteer first, then rules, then the model; longer first."""
+    """Overlapping candidates: the gazetteer and rules first, then the model; longer first. A
+    rule span that starts before a gazetteer name it contains loses to it ("Helseklyngene Oslo
+    Cancer Cluster"); one that extends it to the right wins ("Nammo AS", "LIF Danmark")."""
+    gaz = [m for m in cands if m.source_rule == GAZETTEER_RULE]
+    cands = [m for m in cands if m.source_rule == GAZETTEER_RULE or
+             not any(g.start > m.start and g.start < m.end for g in gaz)]
     kept: list[Mention] = []
     for m in sorted(cands, key=lambda m: (m.priority, -(m.end - m.start), m.start)):
         if all(m.end <= k.start or m.start >= k.end for k in kept):
@@ -493,6 +567,7 @@ def _links(document: AnalysedDocument, mentions: list[Mention]) -> tuple[list[Me
                 alias = _mention(offset, inner, "rule:alias_in_parentheses", PRIORITY["rule"], owner.entry or lookup(inner.text))
                 new.append(alias)
             links.append((owner, alias))
+            owner.priority = min(owner.priority, PRIORITY["rule"])  # a fitting acronym vouches for a model's name
     for m in re.finditer(rf"(?<![\w-])([{CAP}][A-Za-zÆØÅæøå]{{1,7}})\s*=\s*", text):
         target = by_start.get(m.end())
         if target is not None and sum(c.isupper() for c in m[1]) >= 2:
@@ -534,6 +609,7 @@ def _defined_name(document, offset, doc, paren_i, acr, persons) -> Mention | Non
 def _coordinated(document: AnalysedDocument, mentions: list[Mention]) -> list[Mention]:
     """Names listed together with organisations are organisations: "Siemens Project Ventures og
     ABB", "Fortum Oslo Varme (FOV) and Norcem"."""
+    mentions = [m for m in mentions if m.priority <= PRIORITY["list"]]  # the model alone is no evidence
     known = {(m.start, m.end) for m in mentions}
     out = []
     for offset, seg, doc in document.parts:
@@ -563,7 +639,8 @@ def _coordinated(document: AnalysedDocument, mentions: list[Mention]) -> list[Me
                             any(m.start <= offset + s.start_char and offset + s.end_char <= m.end for m in mentions) for s in spans]
                 if sum(is_known) * 2 >= len(spans) and sum(is_known) >= 1:
                     for s, kn in zip(spans, is_known):
-                        if not kn and plausible(s):  # the list outweighs a model's PER/LOC reading
+                        # the list outweighs a model's PER/LOC reading
+                        if not kn and plausible(s) and not any(NOT_ORG_ENDINGS.search(t.lower_) for t in s):
                             out.append(_mention(offset, s, "rule:coordination", PRIORITY["coord"], lookup(s.text)))
             i = max(j, i + 1)
     return out
