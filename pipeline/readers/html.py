@@ -7,25 +7,20 @@ no main text, is a `ReadError`.
 """
 from __future__ import annotations
 
-import sys
-
 import trafilatura
 from lxml import etree
 
 from pipeline.metadata import meaningful_title, published_date
 from pipeline.readers.base import ReadError, ReadResult, decode_text
 
+# lxml's HTML parser (huge_tree off) keeps at most 255 levels of nesting, so trafilatura's tree
+# walk stays within Python's recursion limit; text nested deeper is lost.
 _XML = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
-# HTML parsed by lxml is cut off at libxml2's depth limit; the Python code walking the result
-# (trafilatura's and ours) must not recurse past this.
-_RECURSION_LIMIT = 5000
 
 
 def read(data: bytes) -> ReadResult:
     html = decode_text(data)
-    limit = sys.getrecursionlimit()
     try:
-        sys.setrecursionlimit(max(limit, _RECURSION_LIMIT))
         xml = trafilatura.extract(
             html, output_format="xml", include_tables=True, include_comments=False,
             include_links=False, include_images=False, with_metadata=True, favor_recall=True,
@@ -33,8 +28,6 @@ def read(data: bytes) -> ReadResult:
         )
     except RecursionError:
         raise ReadError("HTML nested too deeply to parse") from None
-    finally:
-        sys.setrecursionlimit(limit)
     if not xml:
         raise ReadError("no main text found in HTML (no body or an empty one)")
     root = etree.fromstring(xml.encode("utf-8"), _XML)
