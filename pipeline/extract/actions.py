@@ -89,12 +89,19 @@ _CUE_LEMMAS = {
 
 def action_verb(doc: Doc, start: int, end: int, cue: Span | None, lex: dict) -> str | None:
     """The verb of the action between tokens start and end: the first action verb after the
-    cue, else the cue's own verb."""
-    first = cue.end if cue is not None else start
+    cue word (or from the start of a list item), else the first infinitive-like word after a
+    modal, else the cue's own verb."""
+    first = cue.start + 1 if cue is not None else start
     for tok in doc[first:end]:
         lemma = verb_lemma(tok, lex)
         if lemma:
             return lemma
+    if cue is not None and modality_of(cue.label_) in _MODAL_FAMILIES:
+        for tok in doc[cue.start + 1 : min(end, cue.start + 5)]:
+            w = tok.lower_
+            if tok.is_alpha and w not in lex["actor_skip"] and w not in ("vi", "man", "det", "be", "we", "ikke", "ikkje", "not"):
+                if re.fullmatch(r"[a-zæøå]{3,}(?:e|es|ast)", w) or cue.doc.lang_ == "en":
+                    return w[:-1] if w.endswith("es") else (w[:-3] + "e" if w.endswith("ast") else w)
     if cue is not None:
         w = cue[0].lower_
         return _CUE_LEMMAS.get(w, w)
@@ -119,10 +126,19 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
     prev = doc[cue.start - 1] if cue.start > sent.start else None
     if sent.text.rstrip().endswith("?"):
         return False
-    if prev is not None and prev.lower_ in _PAST:
+    if prev is not None and (prev.lower_ in _PAST or prev.lower_ in lex["negations"]):
         return False
-    if family in _MODAL_FAMILIES and any(w in lex["subordinators"] for w in before):
+    if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in ("is", "are", "be", "been", "being")):
+        return False  # "the agency recommended": a past event, not a recommendation now
+    if family in (*_MODAL_FAMILIES, "commit") and any(w in lex["subordinators"] for w in before):
         return False
+    if family in _MODAL_FAMILIES:
+        clause_end = cue.end
+        while clause_end < sent.end and doc[clause_end].text not in (",", ";", "–", ":"):
+            clause_end += 1
+        words = " " + " ".join(t.lower_ for t in doc[cue.start:clause_end]) + " "
+        if any(f" {m} " in words for m in lex["descriptive_markers"]):
+            return False
     if cue.label_ in ("demand_verb", "commit_want", "propose_verb", "recommend_verb") and prev is not None:
         if prev.lower_ in lex["descriptive_subjects"] or prev.lower_ in ("the", "a", "an", "its", "their", "this", "his", "her", "who"):
             return False
@@ -153,12 +169,36 @@ def _as_actor(phrase: str | None, lex: dict, author: str | None, speaker: str | 
     return phrase
 
 
+def _is_passive(doc: Doc, cue: Span) -> bool:
+    w = cue[0].lower_
+    prev = doc[cue.start - 1].lower_ if cue.start > 0 else ""
+    return (w.endswith("s") and modality_of(cue.label_) in ("propose", "recommend") and cue.doc.lang_ != "en") or \
+        prev in ("is", "are", "was", "were", "be", "been", "er", "blir", "vert")
+
+
+def _subject_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
+    """An inverted subject: "i den sammenhengen må virkemiddelapparatet tilpasses" ->
+    "virkemiddelapparatet"."""
+    words = []
+    for tok in doc[cue.start + 1 : min(sent.end, cue.start + 5)]:
+        if tok.is_punct or verb_lemma(tok, lex) or tok.lower_ in lex["actor_skip"] or tok.lower_ in ("ikke", "ikkje", "not"):
+            break
+        if re.fullmatch(r"[a-zæøå]{3,}(?:e|es|ast)", tok.lower_) and words:
+            break
+        words.append(tok)
+    if not words or len(words) > 3:
+        return None
+    return doc[words[0].i : words[-1].i + 1].text
+
+
 def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str | None,
                         speaker: str | None) -> tuple[str | None, str | None]:
     family = modality_of(cue.label_)
     clause_start = _clause_start_token(doc, sent, cue)
     skip = set(lex["actor_skip"])
     subject = phrase_before(doc, clause_start, cue.start, skip)
+    if subject and (re.search(r"\d", subject) or subject.split()[0].lower() in lex["prepositions"]):
+        subject = None
     if family in _MODAL_FAMILIES:
         # the speaker recommends; the subject of the modal is who should act
         actor = speaker
@@ -167,11 +207,18 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
                 if t.lower_ in ("mener", "meiner", "believes", "thinks", "argues"):
                     actor = phrase_before(doc, sent.start, t.i, skip)
                     break
-        return actor or author, _as_actor(subject, lex, author, speaker)
+        if cue.label_ == "must_necessary":
+            return actor or author, None
+        addressee = subject if subject is not None and cue.start > clause_start else None
+        if addressee is None and cue.label_ == "must_modal" or cue.label_ == "should_modal" and addressee is None:
+            addressee = _subject_after(doc, cue, sent, lex)
+        return actor or author, _as_actor(addressee, lex, author, speaker)
     if cue.label_ == "commit_will_inverted":
         return _as_actor(cue[1].text, lex, author, speaker), None
     if cue.label_ == "demand_passive":
         return author, subject
+    if _is_passive(doc, cue):
+        return speaker or author, None
     actor = _as_actor(subject, lex, author, speaker) or speaker or author
     addressee = None
     nxt = doc[cue.end : min(cue.end + 6, sent.end)]
@@ -268,9 +315,8 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
             seg.kind == "paragraph" and lead is not None and lead[1] and rule_label.match(text.lstrip(" •–-")))
         if seg.kind == "table_row":
             rows.extend(_phase_row(offset, doc, lex, author))
-            continue
         if not is_item:
-            heading = seg.kind == "heading"
+            heading = seg.kind in ("heading", "table_row")
             m = _lead(text, lex, heading)
             lead = (m, not heading) if m else None
             continue
@@ -308,7 +354,7 @@ def _phase_row(offset: int, doc: Doc, lex: dict, author: str | None) -> list[dic
     rows = []
     for s, e in cells[1:]:
         s, e = clauses.trim(doc.text, s, e, None)
-        if len(doc.text[s:e].split()) < 2:
+        if len(doc.text[s:e].split()) < 2 or _PHASE.match(doc.text[s:e]):
             continue
         span = doc.char_span(s, e, alignment_mode="expand")
         verb = action_verb(doc, span.start, span.end, None, lex) if span is not None else None

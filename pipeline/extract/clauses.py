@@ -39,6 +39,7 @@ def _rules(lang: str, verbs: tuple[str, ...]) -> dict:
         "label": re.compile(lex["label"]),
         "attribution": re.compile(lex["attribution"], re.I | re.S),
         "quote": re.compile(lex["quote"]),
+        "abbreviations": lex.get("abbreviations", []),
     }
 
 
@@ -93,7 +94,11 @@ def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Sentence ranges of `text` from `start` on, cut after . ! ? before an upper-case word
     (for list items and cells, where a model's sentence boundaries may also cut at ":")."""
     out, pos = [], start
+    abbreviations = set(rules(None)["abbreviations"]) | set(rules("en")["abbreviations"])
     for m in _SENTENCE_END.finditer(text, start):
+        word = re.search(r"(\S+)$", text[pos : m.start()])
+        if word and word.group(1).lower() in abbreviations:
+            continue
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, len(text)))

@@ -19,7 +19,9 @@ _DATE_LINE = re.compile(
     r"(?:publisert|published|dato|date|oppdatert|updated)\s*:?\s*[^\n]{0,30}?\b((?:19|20)\d{2})\b", re.I)
 
 
-_DEADLINE_BEFORE = re.compile(r"\b(?:innen|innan|by|until|till|within|mot|towards)\s+$", re.I)
+_AUXILIARIES = {"er", "var", "har", "hadde", "blir", "vert", "is", "are", "was", "were", "has", "have", "had", "be"}
+_DEADLINE_BEFORE = re.compile(
+    r"\b(?:innen|innan|by|until|till|within|mot|towards)(?:\s+(?:utgangen|slutten|utgongen|the\s+end)\s+(?:av|of))?\s+$", re.I)
 
 
 @dataclass
@@ -80,7 +82,7 @@ def document_year(document: AnalysedDocument) -> int | None:
     if m:
         return int(m.group(1))
     years = Counter(int(m.group(1)) for m in _YEAR.finditer(document.text)
-                    if not _DEADLINE_BEFORE.search(document.text, max(0, m.start() - 12), m.start()))
+                    if not _DEADLINE_BEFORE.search(document.text, max(0, m.start() - 30), m.start()))
     if not years:
         return None
     top = max(years.values())
@@ -122,6 +124,8 @@ def phrase_before(doc: Doc, start: int, stop: int, skip: set[str], max_tokens: i
     toks = [t for t in doc[start:stop] if not t.is_punct]
     while toks and toks[0].lower_ in skip:
         toks = toks[1:]
+    while toks and (toks[-1].lower_ in skip or toks[-1].lower_ in _AUXILIARIES):
+        toks = toks[:-1]
     if not toks or len(toks) > max_tokens:
         return None
     return doc[toks[0].i : toks[-1].i + 1].text

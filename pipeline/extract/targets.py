@@ -27,7 +27,7 @@ from pipeline.extract.statements import (
 SPANS_KEY = "target_cues"
 PATTERNS = Path(__file__).with_name("targets.yaml")
 MAX_CHARS = 500
-_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?![\d,]|\.\d)")
+_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?!\d|[.,]\d)")
 _NUM = r"\d{1,3}(?:[  .]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 
 
@@ -55,32 +55,29 @@ def _lex(lang: str | None) -> dict:
 
 # --- quantities -------------------------------------------------------------------------
 
-def quantities(text: str, lang: str | None) -> list[tuple[int, int, float, str]]:
-    """Percentages and durations in `text` as (start, end, value, unit). Uses the amounts
-    module's `parse_quantities` when it has one, else a small grammar of number + unit word."""
+def quantities(text: str, lang: str | None) -> list[tuple[int, int, float, str | None]]:
+    """Money, percentages and durations in `text` as (start, end, value, unit), in text order.
+    Uses the amounts module's `parse_quantities` when it has one, else its `parse_amounts`
+    plus a small grammar of number + unit word (targets.yaml `units`)."""
     parse = getattr(amounts_module, "parse_quantities", None)
     if parse is not None:
         try:
-            out = []
-            for item in parse(text, lang or "nb"):
-                start, end, q = item
-                value = getattr(q, "value", None)
-                unit = getattr(q, "unit", None)
-                if value is not None:
-                    out.append((start, end, float(value), unit))
-            return out
-        except (TypeError, ValueError):
+            return [(s, e, float(q.value), q.unit) for s, e, q in parse(text, lang_key(lang))
+                    if getattr(q, "value", None) is not None]
+        except (TypeError, ValueError, AttributeError):
             pass
+    out = [(s, e, a.value, a.currency) for s, e, a in amounts_module.parse_amounts(text, lang_key(lang))]
     lex = _lex(lang)
-    out = []
     for m in lex["_quantity"].finditer(text):
+        if any(s < m.end() and m.start() < e for s, e, _, _ in out):
+            continue
         num = m["num"].lower()
         if num in lex["number_words"]:
             value = float(lex["number_words"][num])
         else:
             value = amounts_module.parse_number(num, lang_key(lang))
         out.append((m.start(), m.end(), value, lex["units"].get(m["unit"].lower(), m["unit"].lower())))
-    return out
+    return sorted(out)
 
 
 # --- cue filtering ------------------------------------------------------------------------
@@ -117,20 +114,37 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
 
 # --- fields -------------------------------------------------------------------------------
 
+def _is_year_value(text: str, start: int, end: int) -> bool:
+    return bool(re.fullmatch(r"\s*(?:19|20)\d\d\s*", text[start:end]))
+
+
+def _pick_target(text: str, values: list, target_pos: int | None, lex: dict):
+    """The target value: the one just before the deadline year ("50 mrd. kroner i 2030"), else
+    the one after "til"/"to"/"med"/"by", else the last."""
+    if target_pos is not None:
+        near = [v for v in values if v[1] <= target_pos and target_pos - v[1] <= 12]
+        if near:
+            return near[-1]
+    for v in values:
+        if re.search(r"\b(til|to|med|by|mot|towards)\s+(?:\w+\s+){0,3}$", text[max(0, v[0] - 40) : v[0]], re.I):
+            return v
+    return values[-1]
+
+
 def target_fields(text: str, lang: str | None, doc_year: int | None, lex: dict) -> dict:
     """metric, baseline and target values and years, unit and direction read from a target clause."""
-    years = _years(text)
-    future = [y for y in years if doc_year is None or y > doc_year]
-    target_year = future[-1] if future else None
-    earlier = [y for y in years if target_year is not None and y < target_year]
-    money = amounts_module.parse_amounts(text, lang_key(lang))
-    qty = quantities(text, lang)
-    values = sorted([(s, e, a.value, a.currency) for s, e, a in money] + list(qty))
+    found = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(text)]
+    future = [(p, y) for p, y in found if doc_year is None or y > doc_year]
+    target_pos, target_year = future[-1] if future else (None, None)
+    earlier = [y for _, y in found if target_year is not None and y < target_year]
+    values = [(s, e, v, u) for s, e, v, u in quantities(text, lang) if not _is_year_value(text, s, e)]
     baseline_value = target_value = target_unit = None
     if values:
-        target_value, target_unit = values[-1][2], values[-1][3]
-        if len(values) > 1 and values[0][3] == target_unit:
-            baseline_value = values[0][2]
+        target = _pick_target(text, values, target_pos, lex)
+        target_value, target_unit = target[2], target[3]
+        before = [v for v in values if v[1] <= target[0] and v[3] == target_unit]
+        if before:
+            baseline_value = before[0][2]
     words = re.findall(r"[\wæøåÆØÅ-]+", text)
     direction, metric = "reach", None
     for i, w in enumerate(words):
@@ -163,6 +177,12 @@ def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
     return speaker or author
 
 
+def action_verbs(lang: str | None) -> tuple[str, ...]:
+    """The action verbs of actions.yaml: coordinated imperatives ("Create X, task Y by 2026")
+    are separate clauses for targets as well."""
+    return tuple(load_lexicon(Path(__file__).with_name("actions.yaml"), lang)["verbs"])
+
+
 def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[dict]:
     """Target rows of one document (one per sentence with a kept cue)."""
     doc_year = document_year(document)
@@ -175,12 +195,12 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
         if not cues:
             continue
         text = sent.text
-        parts = clauses.split(text, cs.lang, coordinate=False)
+        parts = clauses.split(text, cs.lang, action_verbs(cs.lang))
         idx = sorted({clause_at(text, c.start_char - sent.start_char, parts) for c in cues}
                      | {clause_at(text, c.end_char - 1 - sent.start_char, parts) for c in cues})
-        s, e = clauses.trim(text, parts[idx[0]].start, parts[idx[-1]].end, cs.lang)
+        s, e = clauses.trim(text, parts[idx[0]].start, parts[idx[-1]].end, cs.lang, label=idx[0] == 0)
         if e - s > MAX_CHARS:  # too long: the first cue's clause alone
-            s, e = clauses.trim(text, parts[idx[0]].start, parts[idx[0]].end, cs.lang)
+            s, e = clauses.trim(text, parts[idx[0]].start, parts[idx[0]].end, cs.lang, label=idx[0] == 0)
         if e - s < 8 or e - s > MAX_CHARS:
             continue
         s, e = s + sent.start_char, e + sent.start_char
