@@ -127,6 +127,7 @@ RANGES = [
     ("A fund of between $5 and $10 million.", "en", [("USD", 5 * M, 10 * M)]),
     ("A fund of NOK 80-90 million.", "en", [("NOK", 80 * M, 90 * M)]),
     ("Costs of 5 to 10 million dollars.", "en", [("USD", 5 * M, 10 * M)]),
+    ("Behov for 30 til 40 milliarder kroner.", "en", [("NOK", 30 * B, 40 * B)]),  # misdetected language
     ("Kostnader fra 500 mill. kroner til flere milliarder.", "nb", [("NOK", 500 * M, None)]),
     # ranges never swallow years
     ("fra 22 milliarder kroner i 2021 til 50 milliarder kroner i 2030", "nb", [("NOK", 22 * B, 22 * B), ("NOK", 50 * B, 50 * B)]),
@@ -335,6 +336,15 @@ PROSE_AFTER = (
     "innen fristen, med 12 rapporter og 40 møter i løpet av året som beskrevet nedenfor.\n\n"
     "Post 71 Noe annet 100\n"
 )
+
+
+def test_table_cells_are_read_in_the_document_language(analyse_text):
+    text = ("Tabell 1. Salg (i mill. kroner)\n\n| Produkt | Salg |\n|---|---|\n"
+            "| Humira | 14,900 |\n| Keytruda | 12,5 |\n\n"
+            "Tallene er hentet fra selskapenes egne årsrapporter og gjelder for hele kalenderåret 2023, "
+            "ifølge oversikten som departementet har laget for Stortinget.\n")
+    rows = extract(analyse_text(text))
+    assert [(r["currency"], r["low"]) for r in rows] == [("NOK", 14.9 * M), ("NOK", 12.5 * M)]
 
 
 @pytest.mark.parametrize("text,expected", [

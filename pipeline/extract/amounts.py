@@ -772,6 +772,8 @@ def table_amounts(document: AnalysedDocument) -> list[dict]:
     rows = []
     unit = None  # (multiplier, currency, column or None)
     n_rows = 0
+    # cells are too short to tell their language: their numbers are read as the document writes them
+    lang = "en" if document.language == "en" else "nb"
     for offset, seg, doc in document.parts:
         text = doc.text
         is_table = seg.kind == "table_row"
@@ -806,7 +808,7 @@ def table_amounts(document: AnalysedDocument) -> list[dict]:
                 continue
             if is_table and col == 0 and len(cells) > 1:
                 continue  # the row's label or number
-            for s, e, low, high, q in _cell_numbers(cell, seg.lang or "nb", whole_cell=is_table):
+            for s, e, low, high, q in _cell_numbers(cell, lang, whole_cell=is_table):
                 s, e = cs + s, cs + e
                 if any(a < e and s < b for a, b in stated):
                     continue
