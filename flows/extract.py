@@ -40,8 +40,9 @@ def discover_task(inputs: list[str], out: str, model: str | None, max_bytes: int
 
 
 @task(name="process-batch", cache_key_fn=_batch_cache_key, cache_expiration=timedelta(days=7), persist_result=True)
-def process_batch_task(files: list, pipeline_version: str, model: str | None, max_bytes: int) -> run.BatchResult:
-    result = run.process_batch(files, model, max_bytes)
+def process_batch_task(files: list, pipeline_version: str, model: str | None, max_bytes: int,
+                       timeout_s: float | None) -> run.BatchResult:
+    result = run.process_batch(files, model, max_bytes, timeout_s)
     logger = get_run_logger()
     for row in result.rows["documents"]:
         if row["status"] == "failed":
@@ -85,6 +86,7 @@ def extract_flow(
     batch_docs: int = run.DEFAULT_BATCH_DOCS,
     max_bytes: int = DEFAULT_MAX_BYTES,
     lock_wait_s: float = 0.0,
+    doc_timeout_s: float | None = run.DEFAULT_DOC_TIMEOUT_S,
 ) -> run.RunSummary:
     """Extract the four tables from the documents in `inputs` (files or folders) into `out`."""
     inputs = inputs or ["raw"]
@@ -92,7 +94,7 @@ def extract_flow(
     with store.run_lock(Path(out), run_id, lock_wait_s):
         plan = discover_task(inputs, out, model, max_bytes, run_id)
         futures = [
-            process_batch_task.submit(batch, plan.pipeline_version, model, max_bytes)
+            process_batch_task.submit(batch, plan.pipeline_version, model, max_bytes, doc_timeout_s)
             for batch in plan.batches(batch_docs)
         ]
         wait(futures)

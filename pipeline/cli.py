@@ -45,14 +45,14 @@ def cmd_extract(a: argparse.Namespace) -> int:
         if a.engine == "local":
             from pipeline.run import run_extraction
 
-            summary = run_extraction(inputs, out, a.model, a.batch_docs, a.max_bytes, a.wait_lock)
+            summary = run_extraction(inputs, out, a.model, a.batch_docs, a.max_bytes, a.wait_lock, a.doc_timeout)
         else:
             os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
             from flows.extract import extract_flow, with_dask
 
             flow = with_dask(a.workers, a.dask_address) if (a.workers or a.dask_address) else extract_flow
             summary = flow(inputs=inputs, out=str(out), model=a.model, batch_docs=a.batch_docs,
-                           max_bytes=a.max_bytes, lock_wait_s=a.wait_lock)
+                           max_bytes=a.max_bytes, lock_wait_s=a.wait_lock, doc_timeout_s=a.doc_timeout)
     except LockedError as e:
         print(f"error: {e}", file=sys.stderr)
         return 3
@@ -103,6 +103,8 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--max-bytes", type=int, default=DEFAULT_MAX_BYTES,
                    help=f"files larger than this fail with 'too large' (default {DEFAULT_MAX_BYTES})")
     e.add_argument("--model", default=None, help="spaCy pipeline for Norwegian (default: PIPELINE_MODEL or the first installed)")
+    e.add_argument("--doc-timeout", type=float, default=300.0,
+                   help="seconds one document may take before it fails with 'timeout' (default 300; 0: no limit)")
     e.add_argument("--wait-lock", type=float, default=0.0, help="seconds to wait for another run on --out (default 0: fail)")
     e.set_defaults(func=cmd_extract)
 

@@ -7,6 +7,10 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import signal
+import threading
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -66,53 +70,83 @@ def extract_rows(document: AnalysedDocument) -> dict[str, list[dict]]:
     }
 
 
-def process_documents(raws: list[RawDocument], pipelines: Pipelines) -> BatchResult:
-    """Rows for a batch of read documents. A document whose cleaning, analysis or extraction
-    fails becomes a `failed` row; the others are unaffected."""
+DEFAULT_DOC_TIMEOUT_S = 300.0
+
+
+class DocumentTimeout(Exception):
+    """A document took longer than the per-document time limit."""
+
+
+@contextmanager
+def time_limit(seconds: float | None):
+    """Raise DocumentTimeout when the block runs longer than `seconds`. In the main thread a
+    timer interrupts the work; in worker threads (Prefect, Dask) signals are not available, so
+    the limit is checked when the block ends and its result is discarded."""
+    if not seconds:
+        yield
+        return
+    start = time.monotonic()
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+        def _expired(signum, frame):
+            raise DocumentTimeout
+
+        previous = signal.signal(signal.SIGALRM, _expired)
+        signal.setitimer(signal.ITIMER_REAL, seconds)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+    else:
+        yield
+    if time.monotonic() - start > seconds:
+        raise DocumentTimeout
+
+
+def _document_rows(raw: RawDocument, pipelines: Pipelines, version: str) -> dict[str, list[dict]]:
+    stage = "cleaning"
+    try:
+        ct = clean(raw.text, raw.blocks)
+        stage = "nlp"
+        parts = analyse([ct], pipelines)[0]
+        stage = "extraction"
+        title = raw.title or title_of(ct)
+        rows = extract_rows(AnalysedDocument(raw.doc_id, ct, parts, title=title, source=raw.source))
+    except DocumentTimeout:
+        raise
+    except Exception as e:  # noqa: BLE001 - one bad document must not fail its batch
+        log.warning("%s failed for %s", stage, raw.source, exc_info=True)
+        raw.error = f"{stage} failed: {type(e).__name__}: {e}".splitlines()[0][:300]
+        return {"documents": [document_row(raw, version)]}
+    rows["texts"] = [{"text": ct.text}]
+    for table_rows in rows.values():
+        for r in table_rows:
+            r["doc_id"] = raw.doc_id
+    raw.title = title
+    rows["documents"] = [document_row(raw, version, language=ct.language, languages=ct.languages,
+                                      n_chars=len(ct.text), n_segments=len(ct.segments))]
+    return rows
+
+
+def process_documents(raws: list[RawDocument], pipelines: Pipelines,
+                      timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S) -> BatchResult:
+    """Rows for a batch of read documents. A document that cannot be read, cleaned, analysed
+    or extracted, or that takes longer than `timeout_s`, becomes a `failed` row; the others are
+    unaffected."""
     version = pipeline_version(pipelines.model_description)
     result = BatchResult()
-    good: list[tuple[RawDocument, object]] = []
     for raw in raws:
-        if raw.error is None:
-            try:
-                good.append((raw, clean(raw.text, raw.blocks)))
-            except Exception as e:  # noqa: BLE001 - reported per document
-                raw.error = f"cleaning failed: {type(e).__name__}: {e}"[:300]
         if raw.error is not None:
             result.rows["documents"].append(document_row(raw, version))
-    try:
-        analysed = analyse([ct for _, ct in good], pipelines)
-    except Exception:  # one bad document must not fail its batch: analyse one at a time
-        analysed = []
-        for raw, ct in good:
-            try:
-                analysed.extend(analyse([ct], pipelines))
-            except Exception as e:  # noqa: BLE001
-                raw.error = f"nlp failed: {type(e).__name__}: {e}"[:300]
-                analysed.append(None)
-    for (raw, ct), parts in zip(good, analysed):
-        if parts is None:
-            result.rows["documents"].append(document_row(raw, version))
             continue
-        title = raw.title or title_of(ct)
-        document = AnalysedDocument(raw.doc_id, ct, parts, title=title, source=raw.source)
         try:
-            rows = extract_rows(document)
-        except Exception as e:  # noqa: BLE001
-            log.exception("extraction failed for %s", raw.source)
-            raw.error = f"extraction failed: {type(e).__name__}: {e}"[:300]
-            result.rows["documents"].append(document_row(raw, version))
-            continue
-        rows["texts"] = [{"text": ct.text}]
+            with time_limit(timeout_s):
+                rows = _document_rows(raw, pipelines, version)
+        except DocumentTimeout:
+            raw.error = f"timeout: processing took longer than {timeout_s:g} s (set --doc-timeout)"
+            rows = {"documents": [document_row(raw, version)]}
         for table, table_rows in rows.items():
-            for r in table_rows:
-                r["doc_id"] = raw.doc_id
             result.rows[table].extend(table_rows)
-        raw.title = title
-        result.rows["documents"].append(document_row(
-            raw, version, language=ct.language, languages=ct.languages,
-            n_chars=len(ct.text), n_segments=len(ct.segments),
-        ))
     return result
 
 

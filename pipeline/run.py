@@ -16,7 +16,7 @@ import pyarrow as pa
 
 from pipeline import store
 from pipeline.nlp import get_pipelines
-from pipeline.process import BatchResult, pipeline_version, process_documents, read_batch
+from pipeline.process import DEFAULT_DOC_TIMEOUT_S, BatchResult, pipeline_version, process_documents, read_batch
 from pipeline.read import DEFAULT_MAX_BYTES, discover
 from pipeline.schema import DOC_TABLES, to_table
 
@@ -109,10 +109,10 @@ def plan_run(inputs: list[str], out: Path, model: str | None = None, max_bytes: 
 
 
 def process_batch(files: list[tuple[str, str, str | None]], model: str | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES) -> BatchResult:
+                  max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S) -> BatchResult:
     """Read and process one batch of files (runs in a worker process under Dask). Rows get
     their run_id when committed, so a batch result can be cached and reused by a later run."""
-    return process_documents(read_batch([(p, s) for p, s, _ in files], max_bytes), get_pipelines(model))
+    return process_documents(read_batch([(p, s) for p, s, _ in files], max_bytes), get_pipelines(model), timeout_s)
 
 
 def commit_run(plan: RunPlan, results: list[BatchResult]) -> RunSummary:
@@ -156,12 +156,16 @@ def commit_run(plan: RunPlan, results: list[BatchResult]) -> RunSummary:
 
 
 def run_extraction(inputs: list[str], out: Path, model: str | None = None, batch_docs: int = DEFAULT_BATCH_DOCS,
-                   max_bytes: int = DEFAULT_MAX_BYTES, lock_wait_s: float = 0.0) -> RunSummary:
+                   max_bytes: int = DEFAULT_MAX_BYTES, lock_wait_s: float = 0.0,
+                   timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S) -> RunSummary:
     """The whole run in this process, without Prefect."""
     run_id = new_run_id()
     with store.run_lock(out, run_id, lock_wait_s):
         plan = plan_run(inputs, out, model, max_bytes, run_id)
-        results = [process_batch(b, model, max_bytes) for b in plan.batches(batch_docs)]
+        results = []
+        for batch in plan.batches(batch_docs):
+            results.append(process_batch(batch, model, max_bytes, timeout_s))
+            store.checkpoint("after-batch")
         summary = commit_run(plan, results)
         build_review(summary, results)
         return summary

@@ -17,6 +17,7 @@ import gc
 import json
 import os
 import shutil
+import signal
 import time
 from contextlib import contextmanager
 from datetime import datetime, timezone
@@ -31,6 +32,17 @@ from pipeline.schema import DOC_TABLES, RUNS, TABLES, to_table
 LATEST = "latest"
 _LATEST_DIR = ".latest"
 _LOCK = ".lock"
+
+
+def checkpoint(point: str) -> None:
+    """Crash-test hook at a named point of a run. With PIPELINE_KILL_AT=<point> the process
+    kills itself (SIGKILL) here, as a reboot or `kill -9` would; with
+    PIPELINE_PAUSE_AT=<point>:<seconds> it sleeps here. Does nothing otherwise."""
+    if os.environ.get("PIPELINE_KILL_AT") == point:
+        os.kill(os.getpid(), signal.SIGKILL)
+    pause = os.environ.get("PIPELINE_PAUSE_AT", "")
+    if pause.rpartition(":")[0] == point:
+        time.sleep(float(pause.rpartition(":")[2]))
 
 
 class LockedError(RuntimeError):
@@ -150,9 +162,11 @@ def commit(out: Path, run_id: str, tables: dict[str, pa.Table], run_row: dict) -
         path = str(_table_path(out, name))
         write_deltalake(path, data, mode="overwrite", schema_mode="merge", commit_properties=props)
         versions[name] = DeltaTable(path).version()
+        checkpoint(f"after-table:{name}")
     runs_path = str(_table_path(out, "runs"))
     write_deltalake(runs_path, to_table([run_row], RUNS), mode="append", schema_mode="merge", commit_properties=props)
     versions["runs"] = DeltaTable(runs_path).version()
+    checkpoint("after-runs")
     export_latest(out, run_id, {**tables, "runs": committed_runs(out)})
     gc.collect()  # drop delta-rs objects now, not at interpreter exit (delta-rs issue 2184)
     return versions
@@ -167,6 +181,7 @@ def export_latest(out: Path, run_id: str, tables: dict[str, pa.Table]) -> Path:
     tmp.mkdir(parents=True)
     for name, schema in TABLES.items():
         pq.write_table(tables[name].select(schema.names).cast(schema), tmp / f"{name}.parquet")
+        checkpoint(f"export:{name}")
     shutil.rmtree(final, ignore_errors=True)
     os.rename(tmp, final)
     link = out / LATEST
@@ -176,10 +191,13 @@ def export_latest(out: Path, run_id: str, tables: dict[str, pa.Table]) -> Path:
     os.symlink(os.path.join(_LATEST_DIR, run_id), new_link)
     if link.exists() and not link.is_symlink():
         shutil.rmtree(link)  # a plain folder from an older layout
+    checkpoint("before-link-swap")
     os.replace(new_link, link)
-    for old in base.iterdir():
+    for old in base.iterdir():  # folders and links of earlier or killed runs
         if old.name != run_id:
             shutil.rmtree(old, ignore_errors=True)
+    for stale in out.glob(f".{LATEST}.*.link"):
+        stale.unlink()
     return link
 
 

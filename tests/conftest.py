@@ -25,6 +25,12 @@ def require_shared(*parts: str) -> Path:
     return p
 
 
+def same_rows(a, b) -> bool:
+    """Two Arrow tables hold the same rows (Delta Lake does not promise row order)."""
+    key = lambda r: repr(sorted(r.items()))  # noqa: E731
+    return a.schema.names == b.schema.names and sorted(a.to_pylist(), key=key) == sorted(b.to_pylist(), key=key)
+
+
 @pytest.fixture(scope="session")
 def seeds_dir() -> Path:
     return require_shared("corpus", "seeds")
