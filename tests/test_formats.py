@@ -411,6 +411,15 @@ def test_cleaning_reader_output_is_idempotent(tmp_path, name, make):
     assert clean(once.text).text == once.text
 
 
+@pytest.mark.parametrize("suffix", [".pdf", ".docx", ".html", ".md", ".txt"])
+@pytest.mark.parametrize("data", [
+    bytes(range(256)) * 8, b"%PDF-1.7\n" + bytes(range(256)) * 8 + b"\n%%EOF\n", b"PK\x03\x04" + b"\x00" * 200,
+], ids=["bytes", "pdf-header", "zip-header"])
+def test_garbage_never_raises(tmp_path, suffix, data):
+    doc = read_bytes(tmp_path, "garbage" + suffix, data)
+    assert not doc.ok and doc.error and "\n" not in doc.error
+
+
 # --- the same document in every format -------------------------------------------------------
 
 IGNORED = {"doc_id", "start", "end", "first_start", "run_id"}

@@ -96,7 +96,7 @@ def _kind(p: Paragraph, style: str, numbering: dict) -> tuple[str, tuple[str, in
     if s == "title" or s.startswith("heading"):
         return "heading", None
     num_pr = p._p.pPr.numPr if p._p.pPr is not None else None
-    if num_pr is not None and num_pr.numId is not None:
+    if num_pr is not None and num_pr.numId is not None and str(num_pr.numId.val) != "0":  # 0: numbering removed
         num_id = str(num_pr.numId.val)
         level = int(num_pr.ilvl.val) if num_pr.ilvl is not None else 0
         numbered = numbering.get((num_id, level)) not in (None, "bullet", "none")
