@@ -42,6 +42,13 @@ def _rows(analyse_text, text, **kw):
         ("Regjeringen vil legge til rette for grønn skipsfart.", "legge til rette", "commit"),
         ("Elvestuen will also increase funding for the Climate and Forest Initiative.", "increase funding", "commit"),
         ("They also want to provide the renewable fund with an investment capital of NOK 400 million.", "renewable fund", "commit"),
+        ("Regjeringen setter av 100 millioner kroner til grønn skipsfart.", "grønn skipsfart", "commit"),
+        ("I budsjettet styrker regjeringa klyngjeprogrammet med 20 millionar kroner.", "klyngjeprogrammet", "commit"),
+        # perfect-tense proposals and ministry expectations
+        ("Utvalget har foreslått at ordningen gjøres permanent.", "ordningen gjøres permanent", "propose"),
+        ("The committee has recommended a national consent solution.", "national consent solution", "recommend"),
+        ("Departementet forventer at Innovasjon Norge prioriterer grønne prosjekter.", "prioriterer grønne prosjekter", "demand"),
+        ("Vi ber departementet om å utrede en ny låneordning.", "utrede en ny låneordning", "demand"),
     ],
 )
 def test_action_found(analyse_text, text, key, modality):
@@ -69,6 +76,10 @@ def test_action_found(analyse_text, text, key, modality):
         "Dette vil gjøre det enklere å bruke data til persontilpasset medisin.",
         "The proposal will be presented in full on Monday.",
         "The proposed centre opened in 2020.",
+        "The ministry should have acted earlier.",
+        "Regjeringen styrket klyngene med 20 millioner kroner i fjor.",
+        "Regjeringen setter pris på innspillene.",
+        "Aktørenes behov må dekkes av utenlandske aktører, på samme måte som i dag.",
         # subordinate uses and questions
         "Selskapene tar lange utviklingsløp som bioteknologiselskap må gjennom.",
         "Innspillene spriker i hvilken innretning en helsekatapult bør ha.",

@@ -19,6 +19,9 @@ def _rows(analyse_text, text):
         ("Målet er auka verdiskaping i Noreg og at norsk eksport skal bidra til vekst.", "målet er auka verdiskaping", None),
         ("Ambisjonen er å doble eksporten innen 2035.", "doble eksporten innen 2035", 2035),
         ("The goal is to double exports from the health industry by 2030.", "double exports", 2030),
+        ("Hovedmålet for Innovasjon Norge er å utløse lønnsom næringsutvikling i hele landet.", "utløse lønnsom næringsutvikling", None),
+        ("Regjeringen har lansert en plan med mål om 30 prosent lavere utslipp innen 2030.", "30 prosent lavere utslipp", 2030),
+        ("The aim of the strategy is to make Norway a leading life science nation.", "leading life science nation", None),
         # "skal bli"
         ("– Norge skal bli det mest digitaliserte landet i verden innen 2030, sa Michaelsen.",
          "norge skal bli det mest digitaliserte landet i verden innen 2030", 2030),

@@ -128,7 +128,7 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         return False
     if prev is not None and (prev.lower_ in _PAST or prev.lower_ in lex["negations"]):
         return False
-    if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in ("is", "are", "be", "been", "being")):
+    if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in ("is", "are", "be", "been", "being", "has", "have")):
         return False  # "the agency recommended": a past event, not a recommendation now
     if family in (*_MODAL_FAMILIES, "commit") and any(w in lex["subordinators"] for w in before):
         return False
@@ -138,6 +138,14 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
             clause_end += 1
         words = " " + " ".join(t.lower_ for t in doc[cue.start:clause_end]) + " "
         if any(f" {m} " in words for m in lex["descriptive_markers"]):
+            return False
+        sentence = " " + " ".join(t.lower_ for t in sent) + " "
+        if any(f" {m} " in sentence for m in lex["descriptive_sentence_markers"]):
+            return False
+    if family == "commit" and cue.label_ == "commit_budget":
+        from pipeline.extract.amounts import parse_amounts
+
+        if not parse_amounts(sent.text, lang_key(doc.lang_)):
             return False
     if cue.label_ in ("demand_verb", "commit_want", "propose_verb", "recommend_verb") and prev is not None:
         if prev.lower_ in lex["descriptive_subjects"] or prev.lower_ in ("the", "a", "an", "its", "their", "this", "his", "her", "who"):
@@ -215,6 +223,9 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
         return actor or author, _as_actor(addressee, lex, author, speaker)
     if cue.label_ == "commit_will_inverted":
         return _as_actor(cue[1].text, lex, author, speaker), None
+    if cue.label_ in ("commit_budget", "demand_expect"):
+        gov = next((t for t in cue if lex["_commit_subject"].match(t.lower_)), None)
+        return (gov.text if gov is not None else author), None
     if cue.label_ == "demand_passive":
         return author, subject
     if _is_passive(doc, cue):
