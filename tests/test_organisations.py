@@ -95,6 +95,18 @@ def test_short_forms_after_the_full_name_are_mentions(analyse_text, text, name, 
     assert alias not in found
 
 
+@pytest.mark.parametrize("text, name, alias", [
+    # legal form dropped later in the text (nn)
+    ("Hydrogenselskapet Hyvolution AS byggjer i Florø. Dagleg leiar i Hyvolution er nøgd.", "Hyvolution AS", "Hyvolution"),
+    # Nynorsk spelling of a gazetteer name joins the name used in the text
+    ("Forskingsrådet og Noregs forskingsråd er same organisasjon.", "Noregs forskingsråd", "Forskingsrådet"),
+])
+def test_variants_of_one_name_are_one_organisation(analyse_text, text, name, alias):
+    found = orgs(analyse_text, text)
+    assert alias in found[name]
+    assert alias not in found
+
+
 def test_second_pass_finds_every_mention(analyse_text):
     doc = analyse_text("Det norske batteriselskapet Morrow trenger penger. Morrow har søkt om lån. Morrow-sjef Bacher er optimist.")
     mentions, rows = organisations.extract(doc)
@@ -145,6 +157,9 @@ def test_list_without_a_company_cue_is_not_organisations(analyse_text):
     ("sa Ida Sofie Jensen, administrerende direktør i LIF Danmark.", "LIF Danmark"),
     ("Per Walday (Exact Therapeutics) og Carlos de Sousa (Ultimovacs) deltok.", "Ultimovacs"),
     ("Investorene Siemens Project Ventures og ABB har sendt brev.", "ABB"),
+    ("Hydrogenselskapet Hyvolution AS skal byggje eit anlegg.", "Hyvolution AS"),
+    ("Statsbudsjettet 2025: Tildelingsbrev til Siva SF", "Siva SF"),
+    ("Produksjonen skjer hos Bayer og GE Healthcare.", "GE Healthcare"),
     ("NOK 175 million goes to Fortum Oslo Varme (FOV) and Norcem.", "Norcem"),
 ])
 def test_context_cues_give_organisations(analyse_text, text, name):
@@ -174,6 +189,12 @@ def test_parties_after_politicians_are_organisations(analyse_text, text, party):
     ("Det gjelder Københavnområdet og resten av Danmark.", "Københavnområdet"),
     ("says Minister for Climate and Environment, Ola Elvestuen.", "Climate and Environment"),
     ("Holistic Healthcare Funding: Ensure faster access.", "Holistic Healthcare Funding"),
+    ("said Trade Minister Jan Christian Vestre.", "Trade"),
+    ("Norge og Danmark signerte avtalen.", "Norge"),
+    ("Produksjonen skjer hos Bayer og GE Healthcare.", "Bayer og GE Healthcare"),
+    ("Hydrogenselskapet Hyvolution AS skal byggje eit anlegg.", "Hydrogenselskapet Hyvolution AS"),
+    ("Regjeringa vil styrkje klyngjeprogrammet.", "Regjeringa"),
+    ("Se Figur 2 og Anbefaling 3 i rapporten.", "Figur 2"),
 ])
 def test_people_places_and_generic_nouns_are_not_organisations(analyse_text, text, not_org):
     found = orgs(analyse_text, text)

@@ -183,6 +183,10 @@ def _joined_name_ok(span: Span) -> bool:
     return len(left) == 1 and len(right) <= 3 and lookup(left.text) is None
 
 
+# A capitalised cue word at a sentence start is not part of the name that follows it.
+CUE_WORD = re.compile(rf"(?:{_words('company_nouns')}|{_words('role_nouns')})$")
+
+
 class OrganisationRuler:
     """Finds organisation candidates: gazetteer names and aliases (with genitive and all-caps
     variants), head-word, legal-form and cue patterns, and party/organisation short forms in
@@ -232,7 +236,7 @@ class OrganisationRuler:
         for match_id, start, end in self.matcher(doc):
             rule = doc.vocab.strings[match_id]
             start += self.trim[rule]
-            while start < end and doc[start].text in LEADING_STRIP:
+            while start < end and (doc[start].text in LEADING_STRIP or (end - start > 1 and CUE_WORD.search(doc[start].lower_))):
                 start += 1
             if start < end and doc[start].text == "The" and (start == 0 or doc[start].is_sent_start):
                 start += 1  # a sentence's article, not part of the name
@@ -444,7 +448,8 @@ def _label_like(span: Span) -> bool:
     if span.end < len(doc) and doc[span.end].text == ":" and (span.start == 0 or doc[span.start - 1].text in ("•", "\n")):
         return True
     before = [t.text for t in doc[max(0, span.start - 2) : span.start]]
-    return any(b in NER_REJECT_AFTER for b in before)
+    after = doc[span.end].text if span.end < len(doc) else ""
+    return any(b in NER_REJECT_AFTER for b in before) or after in NER_REJECT_AFTER  # "Trade Minister"
 
 
 def _strip_leading(span: Span) -> Span | None:
@@ -635,8 +640,11 @@ def _coordinated(document: AnalysedDocument, mentions: list[Mention]) -> list[Me
             if len(items) >= 2:
                 spans = [_strip_leading(s) if s.start == i and s[0].text in LEADING_STRIP else s for s in items]
                 spans = [s for s in spans if s is not None]
+                # an item is known when a found name covers it or ends it ("Investorene Siemens Project Ventures")
                 is_known = [(offset + s.start_char, offset + s.end_char) in known or
-                            any(m.start <= offset + s.start_char and offset + s.end_char <= m.end for m in mentions) for s in spans]
+                            any(m.start <= offset + s.start_char and offset + s.end_char <= m.end or
+                                m.end == offset + s.end_char and m.start >= offset + s.start_char for m in mentions)
+                            for s in spans]
                 if sum(is_known) * 2 >= len(spans) and sum(is_known) >= 1:
                     for s, kn in zip(spans, is_known):
                         # the list outweighs a model's PER/LOC reading
@@ -738,19 +746,23 @@ def _initials(k: str) -> str:
 
 
 def _clean_form(text: str) -> str:
-    return GENITIVE.sub("", re.sub(r"\s+", " ", text).strip(" .,;:()«»\"'"))
+    text = GENITIVE.sub("", re.sub(r"\s+", " ", text).strip(" .,;:()«»\"'"))
+    return text[4:] if text.startswith("the ") else text
 
 
 def _canonical(grp: list[Mention]) -> tuple[str, list[str]]:
     """The fullest proper form used in the text; every other surface form is an alias."""
     entry = next((m.entry for m in grp if m.entry), None)
     forms: dict[str, str] = {}
-    entry_forms = {key(f): f for f in entry.forms} if entry else {}
+    entry_forms: dict[str, str] = {}
+    for f in entry.forms if entry else ():
+        if key(f) not in entry_forms or (entry_forms[key(f)].isupper() and not f.isupper()):
+            entry_forms[key(f)] = f
     for m in grp:
         f = _clean_form(m.text)
         k = key(f)
-        if k in entry_forms and f.casefold() == entry_forms[k].casefold():
-            f = entry_forms[k]  # the gazetteer's spelling of a case variant ("INNOVASJON NORGE")
+        if f.isupper() and k in entry_forms and f.casefold() == entry_forms[k].casefold():
+            f = entry_forms[k]  # the gazetteer's spelling of an all-caps variant ("INNOVASJON NORGE")
         if k not in forms or (forms[k].isupper() and not f.isupper()):
             forms[k] = f
     known = set(forms)
@@ -782,6 +794,10 @@ def _second_pass(document: AnalysedDocument, groups: list[list[Mention]]) -> Non
         forms = {_clean_form(m.text) for m in grp}
         if entry:
             forms |= set(entry.forms)
+        for f in list(forms):
+            head, _, last = f.rpartition(" ")
+            if head and last.casefold() in LEGAL_FORMS and len(head) >= 3:
+                forms.add(head)  # "Hyvolution AS" is also "Hyvolution"
         for form in sorted(forms, key=len, reverse=True):
             if len(form) < 1 or (len(form) <= WEAK_MAX and form.islower()):
                 continue
