@@ -16,6 +16,7 @@ def _rows(analyse_text, text, **kw):
         # propose
         ("Rapporten foreslår at Norge etablerer en nasjonal plattform for alle helsedata.", "etablerer en nasjonal plattform", "propose"),
         ("En rekke tiltak foreslås vurdert, som CO2-avgift og utslippsfrie havner.", "utslippsfrie havner", "propose"),
+        ("Departementet føreslår at ordninga blir gjord permanent.", "ordninga blir gjord permanent", "propose"),
         ("– Vi foreslår å løyve 75 millionar kroner til ei strategisk satsing på eksport, seier Nybø.", "løyve 75 millionar kroner", "propose"),
         ("The Norwegian Government proposes to strengthen Enova by more than NOK 3 billion.", "strengthen enova", "propose"),
         ("NOK 175 million is proposed granted to a capture station.", "capture station", "propose"),

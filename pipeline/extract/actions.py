@@ -22,7 +22,8 @@ from pipeline.document import AnalysedDocument
 from pipeline.extract import clauses
 from pipeline.extract.cues import CueMatcher, lang_key, load_lexicon, load_patterns
 from pipeline.extract.statements import (
-    clause_at, cue_sentences, document_author, make_row, org_token_ids, phrase_before,
+    clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author, make_row, org_token_ids,
+    phrase_before,
 )
 
 SPANS_KEY = "action_cues"
@@ -66,8 +67,8 @@ def modality_of(rule: str) -> str:
 def verb_lemma(tok, lex: dict) -> str | None:
     """The lemma of a verb token: the model's lemma when there is one, else the lexicon's
     infinitive for a present ("etablerer"), passive ("styrkes", "oppnemnast") or -s form."""
-    if tok.doc.has_annotation("LEMMA") and tok.lemma_ and tok.pos_ in ("VERB", "AUX", ""):
-        return tok.lemma_.lower()
+    if tok.doc.has_annotation("POS") and tok.doc.has_annotation("LEMMA"):
+        return tok.lemma_.lower() if tok.pos_ == "VERB" and tok.lemma_ else None
     w = tok.lower_
     verbs = lex["_verb_set"]
     for cand in (w, w[:-1], w[:-2] + "e" if w.endswith("es") else None, w[:-3] + "e" if w.endswith("ast") else None,
@@ -92,6 +93,10 @@ def action_verb(doc: Doc, start: int, end: int, cue: Span | None, lex: dict) -> 
     cue word (or from the start of a list item), else the first infinitive-like word after a
     modal, else the cue's own verb."""
     first = cue.start + 1 if cue is not None else start
+    if cue is None:  # a list item or coordinated clause: its first word when it is an action verb
+        head = next((t for t in doc[start:end] if t.is_alpha), None)
+        if head is not None and head.lower_ in lex["_verb_set"]:
+            return head.lower_
     for tok in doc[first:end]:
         lemma = verb_lemma(tok, lex)
         if lemma:
@@ -204,7 +209,9 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
     family = modality_of(cue.label_)
     clause_start = _clause_start_token(doc, sent, cue)
     skip = set(lex["actor_skip"])
-    subject = phrase_before(doc, clause_start, cue.start, skip)
+    # the parse where there is one (English model), else the words before the cue
+    subject = dep_subject(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES) or \
+        phrase_before(doc, clause_start, cue.start, skip)
     if subject and (re.search(r"\d", subject) or subject.split()[0].lower() in lex["prepositions"]):
         subject = None
     if family in _MODAL_FAMILIES:
@@ -231,9 +238,11 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
     if _is_passive(doc, cue):
         return speaker or author, None
     actor = _as_actor(subject, lex, author, speaker) or speaker or author
-    addressee = None
+    addressee = dep_complement_subject(cue[0])
     nxt = doc[cue.end : min(cue.end + 6, sent.end)]
-    if len(nxt) and nxt[0].lower_ in ("at", "that", "om") and len(nxt) > 1:
+    if addressee is not None:
+        pass
+    elif len(nxt) and nxt[0].lower_ in ("at", "that", "om") and len(nxt) > 1:
         words = []
         for t in nxt[1:]:
             if verb_lemma(t, lex) or t.is_punct or t.lower_ in ("å", "to"):

@@ -129,3 +129,36 @@ def phrase_before(doc: Doc, start: int, stop: int, skip: set[str], max_tokens: i
     if not toks or len(toks) > max_tokens:
         return None
     return doc[toks[0].i : toks[-1].i + 1].text
+
+
+_DETERMINERS = {"the", "a", "an", "this", "these", "that", "those", "its", "their", "our", "den", "det", "de", "en", "ei", "et"}
+
+
+def dep_subject(tok, passive: bool = False) -> str | None:
+    """With a dependency parse: the subject of the clause `tok` belongs to (for a modal or
+    auxiliary, the subject of its main verb), without leading determiners. `passive` also
+    accepts a passive subject. None without a parse or a subject."""
+    doc = tok.doc
+    if not doc.has_annotation("DEP"):
+        return None
+    verb = tok.head if tok.dep_ in ("aux", "auxpass") else tok
+    deps = ("nsubj", "nsubjpass", "nsubj:pass") if passive else ("nsubj",)
+    for child in verb.children:
+        if child.dep_ in deps:
+            toks = [t for t in doc[child.left_edge.i : child.i + 1] if not t.is_punct]
+            while toks and toks[0].lower_ in _DETERMINERS:
+                toks = toks[1:]
+            if toks and len(toks) <= 6:
+                return doc[toks[0].i : toks[-1].i + 1].text
+    return None
+
+
+def dep_complement_subject(tok) -> str | None:
+    """With a dependency parse: the subject of the clause a cue verb introduces ("recommends
+    that the government develops ..." -> "government")."""
+    if not tok.doc.has_annotation("DEP"):
+        return None
+    for child in tok.children:
+        if child.dep_ in ("ccomp", "xcomp") and child.pos_ in ("VERB", "AUX"):
+            return dep_subject(child, passive=True)
+    return None
