@@ -182,3 +182,13 @@ def test_rows_keep_provenance(analyse_text):
         assert document.text[r["start"]:r["end"]] == r["text"]
         assert len(r["text"]) <= 500
         assert r["source_rule"].startswith("action:")
+
+
+def test_long_sentence_gives_a_window_around_the_cue(analyse_text):
+    filler = ", ".join(f"område {i} med mange aktører" for i in range(30))
+    text = f"Etter en lang gjennomgang av {filler}, anbefaler utvalget at regjeringen etablerer en nasjonal helsekatapult, {filler}."
+    document, rows = _rows(analyse_text, text)
+    assert len(rows) == 1
+    assert "anbefaler utvalget at regjeringen etablerer en nasjonal helsekatapult" in rows[0]["text"]
+    assert len(rows[0]["text"]) <= 500
+    assert document.text[rows[0]["start"]:rows[0]["end"]] == rows[0]["text"]

@@ -20,6 +20,7 @@ def _rows(analyse_text, text):
         ("Ambisjonen er å doble eksporten innen 2035.", "doble eksporten innen 2035", 2035),
         ("The goal is to double exports from the health industry by 2030.", "double exports", 2030),
         ("Hovedmålet for Innovasjon Norge er å utløse lønnsom næringsutvikling i hele landet.", "utløse lønnsom næringsutvikling", None),
+        ("Regjeringen la fram en plan om å halvere utslippene innen 2030.", "halvere utslippene innen 2030", 2030),
         ("Regjeringen har lansert en plan med mål om 30 prosent lavere utslipp innen 2030.", "30 prosent lavere utslipp", 2030),
         ("The aim of the strategy is to make Norway a leading life science nation.", "leading life science nation", None),
         # "skal bli"
@@ -61,6 +62,11 @@ def test_target_found_with_year(analyse_text, text, key, year):
         "The Government proposes to increase funding for research by NOK 55 million.",
         # needs and descriptions
         "Det er behov for økt eksport av helseteknologi.",
+        # forecasts and conditions
+        "Publisert 5. mars 2024\n\nEksporten forventes å øke til 30 milliarder kroner innen 2030.",
+        "Sales are expected to increase to NOK 5 billion by 2028.",
+        "Innen 2035 vil det mangle 20 000 sykepleiere.",
+        "Hvis Norge skal bli ledende, må vi investere mer.",
         "Tiltak for å redusere utslipp av klimagasser vil ofte også kutte andre utslipp.",
         "Mål for Innovasjon Norge",
         "Departementet meddeler med dette de mål og prioriteringer som gjelder for 2022.",

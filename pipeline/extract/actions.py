@@ -294,6 +294,8 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
                 done.add(j)
                 c = parts[j]
                 s, e = clauses.trim(text, c.start, c.end, cs.lang)
+                cue_pos = max(s, cue.start_char - sent.start_char) if j == i else s
+                s, e = clauses.window(text, s, e, cue_pos, MAX_CHARS)
                 s, e = s + sent.start_char, e + sent.start_char
                 abs_s, abs_e = cs.offset + s, cs.offset + e
                 if any(abs_s < ce and cs_ < abs_e for cs_, ce in covered):

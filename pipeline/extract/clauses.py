@@ -105,6 +105,23 @@ def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
     return [(s, e) for s, e in out if text[s:e].strip()]
 
 
+def window(text: str, start: int, end: int, pos: int, limit: int = 500) -> tuple[int, int]:
+    """[start, end) narrowed to at most `limit` characters around `pos` (a cue inside it), cut
+    at commas where possible: for run-on sentences longer than a clause may be."""
+    if end - start <= limit:
+        return start, end
+    comma = text.rfind(", ", start, pos)
+    if comma >= 0 and pos - comma < limit // 2:
+        start = comma + 2
+    elif pos - start >= limit // 2:
+        start = text.find(" ", pos - limit // 2, pos) + 1 or pos
+    stop = min(end, start + limit)
+    if stop < end:
+        cut = max(text.rfind(", ", pos, stop), text.rfind(" ", pos, stop))
+        stop = cut if cut > pos else stop
+    return start, stop
+
+
 def is_quote(text: str, lang: str | None) -> bool:
     """Direct speech: an opening dash or a trailing "..., sa X" attribution."""
     r = rules(lang)

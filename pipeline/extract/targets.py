@@ -46,6 +46,8 @@ def _lex(lang: str | None) -> dict:
         lex["_increase"] = re.compile(lex["increase"], re.I)
         lex["_decrease"] = re.compile(lex["decrease"], re.I)
         lex["_context"] = re.compile(lex["goal_context"], re.I)
+        lex["_forecast"] = re.compile(lex["forecast"], re.I)
+        lex["_conditional"] = re.compile(lex["conditional"], re.I)
         words = "|".join(sorted(map(re.escape, lex["number_words"]), key=len, reverse=True))
         units = "|".join(sorted(map(re.escape, lex["units"]), key=len, reverse=True))
         lex["_quantity"] = re.compile(rf"(?<!\w)(?P<num>{_NUM}|{words})\s*(?P<unit>{units})(?!\w)", re.I)
@@ -92,11 +94,20 @@ def _cue_year(cue: Span) -> int | None:
 
 
 def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
-    """Whether a cue states a goal: deadlines must lie ahead of the document's year; a change
-    by a sum of money without a deadline is a budget measure; "<value> i <year>" needs talk of
-    a goal or change in the same sentence."""
+    """Whether a cue states a goal: not a forecast or a condition; deadlines must lie ahead of
+    the document's year; a change by a sum of money without a deadline is a budget measure;
+    "<value> i <year>" needs talk of a goal or change in the same sentence."""
     label = cue.label_
     year = _cue_year(cue)
+    doc = cue.doc
+    clause_start = cue.start
+    while clause_start > sent.start and doc[clause_start - 1].text not in (",", ";", "–", ":"):
+        clause_start -= 1
+    before = doc[clause_start : cue.start].text
+    if label != "goal_is" and lex["_forecast"].search(sent.text):
+        return False
+    if lex["_conditional"].search(before):
+        return False
     if label in ("by_year", "change_by_year", "value_in_year") and year is not None:
         if doc_year is not None and year <= doc_year:
             return False
@@ -199,8 +210,9 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
         idx = sorted({clause_at(text, c.start_char - sent.start_char, parts) for c in cues}
                      | {clause_at(text, c.end_char - 1 - sent.start_char, parts) for c in cues})
         s, e = clauses.trim(text, parts[idx[0]].start, parts[idx[-1]].end, cs.lang, label=idx[0] == 0)
-        if e - s > MAX_CHARS:  # too long: the first cue's clause alone
+        if e - s > MAX_CHARS:  # too long: the first cue's clause alone, or a window around the cue
             s, e = clauses.trim(text, parts[idx[0]].start, parts[idx[0]].end, cs.lang, label=idx[0] == 0)
+            s, e = clauses.window(text, s, e, max(s, cues[0].start_char - sent.start_char), MAX_CHARS)
         if e - s < 8 or e - s > MAX_CHARS:
             continue
         s, e = s + sent.start_char, e + sent.start_char
