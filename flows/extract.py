@@ -7,31 +7,18 @@ schedule at 02:00 Europe/Oslo).
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import sys
-from datetime import timedelta
 from pathlib import Path
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
-from prefect.futures import wait  # noqa: E402
+from prefect.futures import as_completed  # noqa: E402
 
 from pipeline import run, store  # noqa: E402
 from pipeline.read import DEFAULT_MAX_BYTES  # noqa: E402
-
-
-def _batch_cache_key(context, parameters) -> str | None:
-    """Cache a batch by its documents' bytes (sha256) and the pipeline version."""
-    files = parameters["files"]
-    if any(digest is None for _, _, digest in files):
-        return None  # unreadable files are retried
-    h = hashlib.sha256(parameters["pipeline_version"].encode())
-    for _, source, digest in files:
-        h.update(f"{source}\0{digest}\n".encode())
-    return "batch-" + h.hexdigest()
 
 
 @task(name="discover")
@@ -39,25 +26,25 @@ def discover_task(inputs: list[str], out: str, model: str | None, max_bytes: int
     return run.plan_run(inputs, Path(out), model, max_bytes, run_id)
 
 
-@task(name="process-batch", cache_key_fn=_batch_cache_key, cache_expiration=timedelta(days=7), persist_result=True)
-def process_batch_task(files: list, pipeline_version: str, model: str | None, max_bytes: int,
-                       timeout_s: float | None) -> run.BatchResult:
-    result = run.process_batch(files, model, max_bytes, timeout_s)
+@task(name="process-batch")
+def process_batch_task(files: list, out: str, pipeline_version: str, model: str | None, max_bytes: int,
+                       timeout_s: float | None) -> run.BatchInfo:
+    """One batch: its rows are staged on disk (and reused if a killed run staged them already)."""
+    info = run.process_batch(files, out, pipeline_version, model, max_bytes, timeout_s)
     logger = get_run_logger()
-    for row in result.rows["documents"]:
-        if row["status"] == "failed":
-            logger.warning("document failed: %s: %s", row["source"], row["error"])
-    return result
+    for source, error in info.failures:
+        logger.warning("document failed: %s: %s", source, error)
+    return info
 
 
 @task(name="review-pages")
-def review_task(summary: run.RunSummary, results: list) -> str:
-    return str(run.build_review(summary, results))
+def review_task(summary: run.RunSummary, infos: list) -> str:
+    return str(run.build_review(summary, infos))
 
 
 @task(name="commit", retries=2, retry_delay_seconds=2)
-def commit_task(plan: run.RunPlan, results: list) -> run.RunSummary:
-    return run.commit_run(plan, results)
+def commit_task(plan: run.RunPlan, infos: list) -> run.RunSummary:
+    return run.commit_run(plan, infos)
 
 
 def summary_markdown(s: run.RunSummary) -> str:
@@ -94,13 +81,17 @@ def extract_flow(
     with store.run_lock(Path(out), run_id, lock_wait_s):
         plan = discover_task(inputs, out, model, max_bytes, run_id)
         futures = [
-            process_batch_task.submit(batch, plan.pipeline_version, model, max_bytes, doc_timeout_s)
+            process_batch_task.submit(batch, out, plan.pipeline_version, model, max_bytes, doc_timeout_s)
             for batch in plan.batches(batch_docs)
         ]
-        wait(futures)
-        results = [f.result() for f in futures]
-        summary = commit_task(plan, results)
-        review_task(summary, results)
+        progress = run.Progress(len(plan.to_process), logger=get_run_logger(), bar=False)
+        infos = []
+        for future in as_completed(futures):
+            infos.append(future.result())
+            progress.update(infos[-1])
+        progress.close()
+        summary = commit_task(plan, infos)
+        review_task(summary, infos)
     create_markdown_artifact(summary_markdown(summary), key="extraction-run", description="Extraction run summary")
     return summary
 

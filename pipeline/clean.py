@@ -67,9 +67,10 @@ _MULTISPACE = re.compile(r"[ \f\v]+")
 
 
 def normalise_chars(text: str) -> str:
-    text = ftfy.fix_text(text, normalization="NFC")
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.translate(_CHAR_MAP)
+    """Repair mojibake (ftfy), then normalise spaces, dashes and line ends. Invisible characters
+    go first, so that ftfy sees the same text whether it runs once or twice (idempotence)."""
+    text = text.translate(_ZERO_WIDTH).replace("\r\n", "\n").replace("\r", "\n")
+    return ftfy.fix_text(text, normalization="NFC").translate(_CHAR_MAP)
 
 
 # --- line level ----------------------------------------------------------------------------
@@ -85,9 +86,10 @@ def _strip_markup(s: str) -> str:
     s = _ANGLE_URL.sub(r"\1", s)
     s = _MD_LINK.sub(r"\1", s)
     s = _MD_ESCAPE.sub(r"\1", s)
-    s = _HTML_TAG.sub(" ", s)
     s = _FOOTNOTE_MARK.sub("", s)
-    return _MULTISPACE.sub(" ", s).strip()
+    s = _HTML_TAG.sub(" ", s)
+    s = _MULTISPACE.sub(" ", s).strip()
+    return "" if s.strip(_SUPERSCRIPT + " ") == "" else s  # a stray footnote number is not text
 
 
 _BULLET_START = re.compile(rf"^\s*[{re.escape(_BULLETS)}]\s+")
@@ -119,7 +121,9 @@ def _line_blocks(line: str) -> list[tuple[str, str, int]]:
                     t = _strip_markup(c)
                     if t and not re.fullmatch(r":?-{3,}:?", t):
                         plain.append(t)
-            out = [("table_row", " | ".join(plain), 0)] if plain else []
+            # one cell is not a table row: a row label before bulleted cells reads as a paragraph
+            # (so that cleaning the cleaned text gives the same kinds)
+            out = [("table_row" if len(plain) > 1 else "paragraph", " | ".join(plain), 0)] if plain else []
             return out + [("list_item", it, 1) for it in items]
     m = _MD_HEADING.match(raw)
     if m:
@@ -129,6 +133,7 @@ def _line_blocks(line: str) -> list[tuple[str, str, int]]:
         return [("footnote", _strip_markup(m.group(2)), 0)]
     if "<li" in raw or "<ul" in raw:
         return [("list_item", it, 1) for it in _split_bullets(raw)]
+    raw = _HTML_TAG.sub("", raw)  # the line's shape (bullet, number) is judged without its tags
     m = _BULLET_START.match(raw)
     if m:
         depth = 1 + (len(raw) - len(raw.lstrip())) // 2
@@ -213,7 +218,7 @@ def assemble(blocks: list[tuple[str, str, int]]) -> tuple[str, list[tuple[int, i
     pos = 0
     for i, (kind, t, level) in enumerate(blocks):
         if i:
-            sep = "\n" if kind in ("list_item", "table_row") and blocks[i - 1][0] in ("list_item", "table_row") else "\n\n"
+            sep = "\n" if kind in ("list_item", "table_row") else "\n\n"  # (not by the previous kind: idempotent)
             parts.append(sep)
             pos += len(sep)
         if kind == "list_item":  # keep the bullet, so that cleaning the cleaned text changes nothing
@@ -231,6 +236,9 @@ def clean(text: str, blocks: list[tuple[str, str]] | None = None) -> CleanText:
         found = _reader_blocks(blocks)
     else:
         found = _blocks(normalise_chars(text))
+    # joining wrapped lines can form new mojibake-like sequences: repair each block once more,
+    # so that cleaning the cleaned text changes nothing
+    found = [(k, t2, lv) for k, t, lv in found if (t2 := normalise_chars(t).strip())]
     out, spans = assemble(found)
     variant = norwegian_variant(out)
     segments = []

@@ -126,6 +126,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pipeline").setLevel(logging.INFO)  # progress lines
     a = build_parser().parse_args(argv)
     code = a.func(a)
     gc.collect()  # release delta-rs/pyarrow objects before interpreter exit (delta-rs issue 2184)

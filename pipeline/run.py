@@ -6,22 +6,29 @@ chains them without Prefect (tests, benchmarks, `--engine local`).
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
+import os
+import shutil
+import sys
+import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline import store
 from pipeline.nlp import get_pipelines
-from pipeline.process import DEFAULT_DOC_TIMEOUT_S, BatchResult, pipeline_version, process_documents, read_batch
+from pipeline.process import DEFAULT_DOC_TIMEOUT_S, pipeline_version, process_documents, read_batch
 from pipeline.read import DEFAULT_MAX_BYTES, discover
 from pipeline.schema import DOC_TABLES, to_table
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH_DOCS = 16
+STAGING = ".staging"  # batches processed but not yet committed, under the output folder
 
 
 def new_run_id() -> str:
@@ -108,51 +115,149 @@ def plan_run(inputs: list[str], out: Path, model: str | None = None, max_bytes: 
     return plan
 
 
-def process_batch(files: list[tuple[str, str, str | None]], model: str | None = None,
-                  max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S) -> BatchResult:
-    """Read and process one batch of files (runs in a worker process under Dask). Rows get
-    their run_id when committed, so a batch result can be cached and reused by a later run."""
-    return process_documents(read_batch([(p, s) for p, s, _ in files], max_bytes), get_pipelines(model), timeout_s)
+@dataclass
+class BatchInfo:
+    """What a processed batch left in the staging area (its rows stay on disk until commit)."""
+    key: str
+    path: str
+    n_documents: int
+    doc_ids: list[str]
+    failures: list[tuple[str, str]]
+    n_words: int
+    cached: bool = False
 
 
-def commit_run(plan: RunPlan, results: list[BatchResult]) -> RunSummary:
-    """Merge new rows with the carried-forward rows and commit one version of every table."""
-    out = Path(plan.out)
-    merged = BatchResult()
-    for r in results:
-        merged.extend(r)
-    for rows in merged.rows.values():
-        for row in rows:
-            row["run_id"] = plan.run_id
-    # the same bytes under two names within one batch
-    docs = {}
-    for row in merged.rows["documents"]:
-        docs.setdefault(row["doc_id"], row)
-    merged.rows["documents"] = list(docs.values())
-    reuse_ids = set(plan.reuse)
-    tables = {}
+def batch_key(files: list[tuple[str, str, str | None]], version: str) -> str:
+    """A batch is identified by its documents' bytes (sha256), names and the pipeline version;
+    unreadable files (no digest) make the key unique to this attempt."""
+    h = hashlib.sha256(version.encode())
+    for path, source, digest in files:
+        h.update(f"{source}\0{digest or uuid.uuid4().hex}\n".encode())
+    return h.hexdigest()[:32]
+
+
+def staging_dir(out: Path) -> Path:
+    return Path(out) / STAGING
+
+
+def process_batch(files: list[tuple[str, str, str | None]], out: str, version: str, model: str | None = None,
+                  max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S) -> BatchInfo:
+    """Read and process one batch of files and stage its rows as Parquet files under
+    `out/.staging/<batch key>/` (runs in a worker process under Dask). A batch already staged
+    by a run that died before committing is reused, not processed again."""
+    key = batch_key(files, version)
+    path = staging_dir(Path(out)) / key
+    info_file = path / "info.json"
+    if info_file.exists():
+        info = BatchInfo(**json.loads(info_file.read_text()))
+        info.cached = True
+        return info
+    result = process_documents(read_batch([(p, s) for p, s, _ in files], max_bytes), get_pipelines(model), timeout_s)
+    tmp = path.with_name(key + ".tmp")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
     for name, schema in DOC_TABLES.items():
-        new = to_table(merged.rows[name], schema)
-        old = store.carried_rows(out, name, reuse_ids)
-        if name == "documents" and old.num_rows:
-            sources = [plan.reuse.get(d, s) for d, s in zip(old.column("doc_id").to_pylist(), old.column("source").to_pylist())]
-            old = old.set_column(old.schema.get_field_index("source"), "source", pa.array(sources, pa.string()))
-        tables[name] = pa.concat_tables([old.select(schema.names).cast(schema), new]) if old.num_rows else new
-    failures = [(r["source"], r["error"]) for r in merged.rows["documents"] if r["status"] == "failed"]
+        pq.write_table(to_table(result.rows[name], schema), tmp / f"{name}.parquet")
+    docs = result.rows["documents"]
+    n_words = sum(len(r["text"].split()) for r in result.rows["texts"])
+    info = BatchInfo(key, str(path), len(docs), [r["doc_id"] for r in docs],
+                     [(r["source"], r["error"]) for r in docs if r["status"] == "failed"], n_words)
+    (tmp / "info.json").write_text(json.dumps(asdict(info)))
+    shutil.rmtree(path, ignore_errors=True)
+    os.rename(tmp, path)
+    return info
+
+
+def _table_stream(plan: RunPlan, name: str, schema: pa.Schema, infos: list[BatchInfo], counts: dict) -> pa.RecordBatchReader:
+    """Carried-forward rows of reused documents, then the staged rows of this run, stamped
+    with the run id, as one stream (never all in memory)."""
+    seen_docs: set[str] = set()
+    carried = store.carried_batches(Path(plan.out), name, set(plan.reuse))  # opened now, read lazily
+
+    def batches():
+        for batch in carried:
+            if name == "documents":  # a reused file may have moved: keep its current path
+                ids = batch.column("doc_id").to_pylist()
+                sources = pa.array([plan.reuse[d] for d in ids], pa.string())
+                batch = batch.set_column(batch.schema.get_field_index("source"), "source", sources)
+            batch = batch.select(schema.names).cast(schema)
+            counts[name] = counts.get(name, 0) + batch.num_rows
+            yield batch
+        for info in infos:
+            table = pq.read_table(Path(info.path) / f"{name}.parquet")
+            if name == "documents":  # the same bytes in two batches: keep one row
+                keep = [d not in seen_docs for d in table.column("doc_id").to_pylist()]
+                seen_docs.update(table.column("doc_id").to_pylist())
+                table = table.filter(pa.array(keep, pa.bool_()))
+            table = table.set_column(table.schema.get_field_index("run_id"), "run_id",
+                                     pa.array([plan.run_id] * table.num_rows, pa.string()))
+            counts[name] = counts.get(name, 0) + table.num_rows
+            yield from table.select(schema.names).cast(schema).to_batches()
+
+    return pa.RecordBatchReader.from_batches(schema, batches())
+
+
+def commit_run(plan: RunPlan, infos: list[BatchInfo]) -> RunSummary:
+    """Commit one version of every table: carried-forward rows plus the staged rows."""
+    out = Path(plan.out)
+    counts: dict[str, int] = {}
+    tables = {name: _table_stream(plan, name, schema, infos, counts) for name, schema in DOC_TABLES.items()}
+    failures = [tuple(f) for info in infos for f in info.failures]
+    n_processed = len({d for info in infos for d in info.doc_ids})
     finished = datetime.now(timezone.utc)
     run_row = {
         "run_id": plan.run_id, "started_at": plan.started_at, "finished_at": finished,
-        "n_documents": tables["documents"].num_rows, "n_processed": len(merged.rows["documents"]),
+        "n_documents": n_processed + len(plan.reuse), "n_processed": n_processed,
         "n_reused": len(plan.reuse), "n_failed": len(failures), "pipeline_version": plan.pipeline_version,
         "model": plan.model, "inputs": plan.inputs,
     }
     versions = store.commit(out, plan.run_id, tables, run_row)
+    shutil.rmtree(staging_dir(out), ignore_errors=True)  # committed: the staged batches are done
     return RunSummary(
         run_id=plan.run_id, out=str(out), model=plan.model, n_documents=run_row["n_documents"],
-        n_processed=run_row["n_processed"], n_reused=run_row["n_reused"], n_failed=len(failures),
-        rows={name: t.num_rows for name, t in tables.items()}, versions=versions, failures=failures,
-        seconds=(finished - plan.started_at).total_seconds(),
+        n_processed=n_processed, n_reused=len(plan.reuse), n_failed=len(failures),
+        rows=counts, versions=versions, failures=failures,
+        seconds=(datetime.now(timezone.utc) - plan.started_at).total_seconds(),
     )
+
+
+class Progress:
+    """Progress of a run: a rich progress bar when stderr is a terminal, plain log lines
+    (every `every_s` seconds) otherwise."""
+
+    def __init__(self, total_docs: int, every_s: float = 10.0, logger: logging.Logger | None = None,
+                 bar: bool | None = None):
+        self.total, self.done, self.failed, self.words = total_docs, 0, 0, 0
+        self.start = self.last = time.monotonic()
+        self.every_s = every_s
+        self.logger = logger or log
+        self.bar = None
+        if total_docs and (sys.stderr.isatty() if bar is None else bar):
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
+
+            self.bar = Bar(TextColumn("documents"), BarColumn(), MofNCompleteColumn(),
+                           TextColumn("failed {task.fields[failed]} · {task.fields[wps]:.0f} words/s"),
+                           TimeRemainingColumn(), transient=True)
+            self.task = self.bar.add_task("extract", total=total_docs, failed=0, wps=0.0)
+            self.bar.start()
+
+    def update(self, info: BatchInfo) -> None:
+        self.done += info.n_documents
+        self.failed += len(info.failures)
+        self.words += info.n_words
+        now = time.monotonic()
+        wps = self.words / max(now - self.start, 1e-9)
+        if self.bar is not None:
+            self.bar.update(self.task, completed=self.done, failed=self.failed, wps=wps)
+        elif now - self.last >= self.every_s or self.done == self.total:
+            eta = (self.total - self.done) * (now - self.start) / max(self.done, 1)
+            self.logger.info("progress %d/%d documents, %d failed, %.0f words/s, ETA %.0f s",
+                             self.done, self.total, self.failed, wps, eta)
+            self.last = now
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
 
 
 def run_extraction(inputs: list[str], out: Path, model: str | None = None, batch_docs: int = DEFAULT_BATCH_DOCS,
@@ -162,18 +267,22 @@ def run_extraction(inputs: list[str], out: Path, model: str | None = None, batch
     run_id = new_run_id()
     with store.run_lock(out, run_id, lock_wait_s):
         plan = plan_run(inputs, out, model, max_bytes, run_id)
-        results = []
-        for batch in plan.batches(batch_docs):
-            results.append(process_batch(batch, model, max_bytes, timeout_s))
-            store.checkpoint("after-batch")
-        summary = commit_run(plan, results)
-        build_review(summary, results)
+        progress = Progress(len(plan.to_process))
+        infos = []
+        try:
+            for batch in plan.batches(batch_docs):
+                infos.append(process_batch(batch, str(out), plan.pipeline_version, model, max_bytes, timeout_s))
+                progress.update(infos[-1])
+                store.checkpoint("after-batch")
+        finally:
+            progress.close()
+        summary = commit_run(plan, infos)
+        build_review(summary, infos)
         return summary
 
 
-def build_review(summary: RunSummary, results: list[BatchResult]) -> Path:
+def build_review(summary: RunSummary, infos: list[BatchInfo]) -> Path:
     """Rebuild the review site after a run: the pages of the documents it processed, and the index."""
     from pipeline.review import build_site
 
-    processed = {r["doc_id"] for b in results for r in b.rows["documents"]}
-    return build_site(Path(summary.out), only=processed)
+    return build_site(Path(summary.out), only={d for info in infos for d in info.doc_ids})

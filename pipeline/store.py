@@ -23,7 +23,11 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
+from typing import Iterator
+
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
@@ -140,47 +144,54 @@ def read_texts(out: Path, run_id: str | None = None) -> dict[str, str]:
     return dict(zip(t.column("doc_id").to_pylist(), t.column("text").to_pylist()))
 
 
-def carried_rows(out: Path, name: str, doc_ids: set[str]) -> pa.Table:
-    """The newest complete run's rows of table `name` for `doc_ids` (documents reused unchanged)."""
-    if not doc_ids:
-        return TABLES[name].empty_table()
-    t = read_table(out, name)
-    if t.num_rows == 0:
-        return t
-    mask = pa.compute.is_in(t.column("doc_id"), value_set=pa.array(sorted(doc_ids), pa.string()))
-    return t.filter(mask)
+def carried_batches(out: Path, name: str, doc_ids: set[str]) -> Iterator[pa.RecordBatch]:
+    """The newest complete run's rows of table `name` for `doc_ids` (documents reused
+    unchanged), streamed in record batches. The Delta log is read now; the batches are read
+    by pyarrow alone, so the stream can feed a Delta write (delta-rs cannot be re-entered)."""
+    run_id = latest_run_id(out) if doc_ids else None
+    version = table_version(out, name, run_id) if run_id else None
+    if version is None:
+        return iter(())
+    files = DeltaTable(str(_table_path(out, name)), version=version).file_uris()
+    dataset = ds.dataset(files, format="parquet")
+    return dataset.to_batches(filter=pc.field("doc_id").isin(pa.array(sorted(doc_ids), pa.string())))
 
 
-def commit(out: Path, run_id: str, tables: dict[str, pa.Table], run_row: dict) -> dict[str, int]:
-    """Commit one run: document tables, then the `runs` marker, then `latest/`.
+def commit(out: Path, run_id: str, tables: dict[str, pa.RecordBatchReader | pa.Table], run_row: dict) -> dict[str, int]:
+    """Commit one run: document tables (streamed), then the `runs` marker, then `latest/`.
     Returns the new version of every table."""
     out.mkdir(parents=True, exist_ok=True)
     props = CommitProperties(custom_metadata={"run_id": run_id})
     versions = {}
     for name, schema in DOC_TABLES.items():
-        data = tables[name].select(schema.names).cast(schema)
         path = str(_table_path(out, name))
-        write_deltalake(path, data, mode="overwrite", schema_mode="merge", commit_properties=props)
+        write_deltalake(path, tables[name], mode="overwrite", schema_mode="merge", commit_properties=props)
         versions[name] = DeltaTable(path).version()
         checkpoint(f"after-table:{name}")
     runs_path = str(_table_path(out, "runs"))
     write_deltalake(runs_path, to_table([run_row], RUNS), mode="append", schema_mode="merge", commit_properties=props)
     versions["runs"] = DeltaTable(runs_path).version()
     checkpoint("after-runs")
-    export_latest(out, run_id, {**tables, "runs": committed_runs(out)})
+    export_latest(out, run_id)
     gc.collect()  # drop delta-rs objects now, not at interpreter exit (delta-rs issue 2184)
     return versions
 
 
-def export_latest(out: Path, run_id: str, tables: dict[str, pa.Table]) -> Path:
-    """Write `latest/<table>.parquet` for every table, replacing the folder in one step."""
+def export_latest(out: Path, run_id: str) -> Path:
+    """Write `latest/<table>.parquet` for every table as run `run_id` committed it (streamed
+    from the Delta tables), then replace the `latest` folder in one step."""
     base = out / _LATEST_DIR
     final = base / run_id
     tmp = base / f"{run_id}.tmp"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     for name, schema in TABLES.items():
-        pq.write_table(tables[name].select(schema.names).cast(schema), tmp / f"{name}.parquet")
+        version = table_version(out, name, run_id)
+        with pq.ParquetWriter(tmp / f"{name}.parquet", schema) as writer:
+            if version is not None:
+                dataset = DeltaTable(str(_table_path(out, name)), version=version).to_pyarrow_dataset()
+                for batch in dataset.to_batches():
+                    writer.write_batch(batch.select(schema.names).cast(schema))
         checkpoint(f"export:{name}")
     shutil.rmtree(final, ignore_errors=True)
     os.rename(tmp, final)

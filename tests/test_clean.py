@@ -19,7 +19,7 @@ def kinds(ct):
           ("list_item", "2. Styrke samarbeidet – Øke insentiver.")]),
         ("5.1. BAKGRUNN OG FAKTA\n\nTekst her.", [("heading", "5.1. BAKGRUNN OG FAKTA"), ("paragraph", "Tekst her.")]),
         ('Behov\t<ul style="list-style-type: none"> • FoU-støtte • Forskningsfasiliteter </ul>\t<ul> • Markedskompetanse </ul>',
-         [("table_row", "Behov"), ("list_item", "FoU-støtte"), ("list_item", "Forskningsfasiliteter"),
+         [("heading", "Behov"), ("list_item", "FoU-støtte"), ("list_item", "Forskningsfasiliteter"),
           ("list_item", "Markedskompetanse")]),
         ("1\tMedisinsk utstyr\tAnslagsvis 30 mNOK", [("table_row", "1 | Medisinsk utstyr | Anslagsvis 30 mNOK")]),
         ("# Overskrift\n\n- punkt én\n- punkt to", [("heading", "Overskrift"), ("list_item", "punkt én"), ("list_item", "punkt to")]),
