@@ -133,6 +133,8 @@ RANGES = [
     ("fra 22 milliarder kroner i 2021 til 50 milliarder kroner i 2030", "nb", [("NOK", 22 * B, 22 * B), ("NOK", 50 * B, 50 * B)]),
     ("I perioden 2021–2025 brukes 500 mill. kroner.", "nb", [("NOK", 500 * M, 500 * M)]),
     ("Fra 2021 til 5 mrd. kroner i 2030.", "nb", [("NOK", 5 * B, 5 * B)]),
+    ("Billetter koster kr 1500–2000.", "nb", [("NOK", 1500, 2000)]),
+    ("Støtten er 5 mill. kroner – 2021 var et rekordår.", "nb", [("NOK", 5 * M, 5 * M)]),
 ]
 
 
@@ -345,6 +347,22 @@ def test_table_cells_are_read_in_the_document_language(analyse_text):
             "ifølge oversikten som departementet har laget for Stortinget.\n")
     rows = extract(analyse_text(text))
     assert [(r["currency"], r["low"]) for r in rows] == [("NOK", 14.9 * M), ("NOK", 12.5 * M)]
+
+
+BUDGET_TABLE = (
+    "Tabell 3.1 Forslag til bevilgning (i 1 000 kr)\n\n"
+    "| Kap. | Post | Betegnelse | Regnskap 2020 | Forslag 2022 | Endring i % |\n|---|---|---|---|---|---|\n"
+    "| 2421 | 50 | Tilskudd til etablerere | 1 234 567 | 947 136 | 4,5 |\n"
+    "| 2421 | 70 | Basiskostnader | 160 000 | 168 500 | 5,3 |\n"
+)
+
+
+def test_budget_table_columns(analyse_text):
+    rows = extract(analyse_text(BUDGET_TABLE))
+    assert [(r["text"], r["low"], r["year"]) for r in rows] == [
+        ("1 234 567", 1_234_567 * K, 2020), ("947 136", 947_136 * K, 2022),
+        ("160 000", 160_000 * K, 2020), ("168 500", 168_500 * K, 2022),
+    ]
 
 
 @pytest.mark.parametrize("text,expected", [

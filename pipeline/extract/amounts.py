@@ -459,7 +459,9 @@ class _Grammar:
                     amount = Amount(low, low, None, currency, qual or "min", "open_range")
                     return s, self.atoms[last].end, amount, last
             v2 = self.value(k + 1, bound=True) if self.adjacent(k, k + 1) else None
-            if v2 is not None and not v2.year_like:
+            # a year-like second bound only closes a plain range ("kr 1500–2000"), never takes
+            # the first bound's magnitude ("5 mill. kroner – 2021")
+            if v2 is not None and (not v2.year_like or v1.scale is None and v1.currency is not None):
                 rng = self.combine(v1, v2)
                 if rng is not None:
                     s = start if start is not None else self.atoms[opened if opened is not None else i].start
@@ -772,6 +774,7 @@ def table_amounts(document: AnalysedDocument) -> list[dict]:
     rows = []
     unit = None  # (multiplier, currency, column or None)
     n_rows = 0
+    columns: list[str] = []  # the table's column headers, once seen
     # cells are too short to tell their language: their numbers are read as the document writes them
     lang = "en" if document.language == "en" else "nb"
     for offset, seg, doc in document.parts:
@@ -783,11 +786,13 @@ def table_amounts(document: AnalysedDocument) -> list[dict]:
                 h = unit_header(cell)
                 if h:
                     header = (h[0], h[1], col)
+                    columns = [c for _, _, c in _cells(text, True)]
                     break
         else:
             h = unit_header(text)
             if h:
                 header = (h[0], h[1], None)
+                columns = []
         if header:
             unit, n_rows = header, 0
             continue
@@ -803,11 +808,18 @@ def table_amounts(document: AnalysedDocument) -> list[dict]:
         mult, currency, column = unit
         stated = [(s.start_char, s.end_char) for s in doc.spans[SPANS_KEY]] if SPANS_KEY in doc.spans else []
         cells = _cells(text, is_table)
+        if is_table and not columns and not any(_cell_numbers(c, lang, True) for _, _, c in cells):
+            columns = [c for _, _, c in cells]  # the column-header row
+            continue
         for col, (cs, ce, cell) in enumerate(cells):
             if column is not None and col != column:
                 continue
             if is_table and col == 0 and len(cells) > 1:
                 continue  # the row's label or number
+            head = columns[col] if is_table and col < len(columns) else ""
+            if _NOT_AMOUNT_COLUMN().search(head):
+                continue  # "Post", "Antall", "Andel (%)", "År"
+            head_year = re.search(r"(?<!\d)((?:19|20)\d\d)(?!\d)", head)
             for s, e, low, high, q in _cell_numbers(cell, lang, whole_cell=is_table):
                 s, e = cs + s, cs + e
                 if any(a < e and s < b for a, b in stated):
@@ -816,5 +828,11 @@ def table_amounts(document: AnalysedDocument) -> list[dict]:
                 if span is None:
                     continue
                 amount = Amount(_money(low * mult), _money(low * mult), _money(high * mult), currency, q, "table_header")
-                rows.append(_row(offset, span, amount, None))
+                rows.append(_row(offset, span, amount, int(head_year.group(1)) if head_year else None))
     return rows
+
+
+@lru_cache(maxsize=1)
+def _NOT_AMOUNT_COLUMN() -> re.Pattern:  # noqa: N802
+    words = _alt(LEXICON["common"]["not_amount_columns"])
+    return re.compile(rf"(?<![\w])(?:{words})(?![\w])|%", re.I)
