@@ -96,6 +96,8 @@ def test_short_forms_after_the_full_name_are_mentions(analyse_text, text, name, 
 
 
 @pytest.mark.parametrize("text, name, alias", [
+    # a head word alone refers back to the one organisation it ends (en)
+    ("We welcome the proposal from the European Commission. We urge the Commission to act.", "European Commission", "Commission"),
     # legal form dropped later in the text (nn)
     ("Hydrogenselskapet Hyvolution AS byggjer i Florø. Dagleg leiar i Hyvolution er nøgd.", "Hyvolution AS", "Hyvolution"),
     # Nynorsk spelling of a gazetteer name joins the name used in the text
@@ -160,6 +162,8 @@ def test_list_without_a_company_cue_is_not_organisations(analyse_text):
     ("Hydrogenselskapet Hyvolution AS skal byggje eit anlegg.", "Hyvolution AS"),
     ("Statsbudsjettet 2025: Tildelingsbrev til Siva SF", "Siva SF"),
     ("Produksjonen skjer hos Bayer og GE Healthcare.", "GE Healthcare"),
+    ("Our members include Rana Gruber ASA, Sibelco Nordic, Brønnøy Kalk and LKAB Norge.", "Brønnøy Kalk"),
+    ("Også LO-leder Peggy Hessen Følsvik er kritisk.", "LO"),
     ("NOK 175 million goes to Fortum Oslo Varme (FOV) and Norcem.", "Norcem"),
 ])
 def test_context_cues_give_organisations(analyse_text, text, name):
@@ -190,6 +194,8 @@ def test_parties_after_politicians_are_organisations(analyse_text, text, party):
     ("says Minister for Climate and Environment, Ola Elvestuen.", "Climate and Environment"),
     ("Holistic Healthcare Funding: Ensure faster access.", "Holistic Healthcare Funding"),
     ("said Trade Minister Jan Christian Vestre.", "Trade"),
+    ("Næringsminister Cecilie Myrseth vil ikke kommentere saken.", "Næringsminister"),
+    ("Contact: John Smith, Head of Policy, Norwegian Mining Association", "Policy"),
     ("Norge og Danmark signerte avtalen.", "Norge"),
     ("Produksjonen skjer hos Bayer og GE Healthcare.", "Bayer og GE Healthcare"),
     ("Hydrogenselskapet Hyvolution AS skal byggje eit anlegg.", "Hydrogenselskapet Hyvolution AS"),

@@ -382,6 +382,7 @@ def _compound_prefixes(document: AnalysedDocument) -> list[Mention]:
 # PER/LOC reading of the same words ("NCE Heidner Biocluster" tagged PERSON).
 STRONG_RULES = {"head_suffix", "name_head", "name_head_joined", "lower_head", "prefix_head", "legal_form", "company_noun", "role"}
 LOWER_HEADS = set(RULES["lower_heads"])
+HEAD_WORDS = {h.casefold() for h in RULES["name_heads"]} | {"commission", "kommisjonen", "parliament", "government"}
 PLACE_PREPOSITIONS = set(RULES["place_prepositions"])
 NER_REJECT_AFTER = set(RULES["ner_reject_after"])
 
@@ -560,7 +561,10 @@ def _links(document: AnalysedDocument, mentions: list[Mention]) -> tuple[list[Me
                     new.append(owner)
             if owner is None or owner.source_rule == "rule:person_affiliation":
                 continue
-            same_entry = owner.entry is not None and owner.entry is lookup(inner.text)
+            inner_entry = lookup(inner.text)
+            same_entry = inner_entry is not None and (owner.entry is inner_entry or (owner.entry is None and any(
+                re.search(rf"(?:^| ){re.escape(key(owner.text))}$", key(f)) for f in inner_entry.forms)))
+            # ("Response Authority (HERA)": the end of the gazetteer's "... and Response Authority")
             if len(inner) == 1 and not same_entry and not (ACRONYM.match(inner.text) and _acronym_fits(inner.text, owner.text)):
                 continue  # "Vistin Pharma (Metformin)", "EU (EU-GMP)": not another name for the owner
             if len(inner) > 1 and not all(t.text[:1].isupper() for t in inner if t.lower_ not in CONNECTORS):
@@ -614,6 +618,7 @@ def _defined_name(document, offset, doc, paren_i, acr, persons) -> Mention | Non
 def _coordinated(document: AnalysedDocument, mentions: list[Mention]) -> list[Mention]:
     """Names listed together with organisations are organisations: "Siemens Project Ventures og
     ABB", "Fortum Oslo Varme (FOV) and Norcem"."""
+    model_found = [m for m in mentions if m.priority > PRIORITY["list"]]
     mentions = [m for m in mentions if m.priority <= PRIORITY["list"]]  # the model alone is no evidence
     known = {(m.start, m.end) for m in mentions}
     out = []
@@ -645,7 +650,11 @@ def _coordinated(document: AnalysedDocument, mentions: list[Mention]) -> list[Me
                             any(m.start <= offset + s.start_char and offset + s.end_char <= m.end or
                                 m.end == offset + s.end_char and m.start >= offset + s.start_char for m in mentions)
                             for s in spans]
-                if sum(is_known) * 2 >= len(spans) and sum(is_known) >= 1:
+                by_model = [any(m.start <= offset + s.start_char and offset + s.end_char <= m.end for m in model_found)
+                            for s in spans]
+                cue = LIST_CUE.search(doc[max(0, i - 6) : i].text) is not None  # "Our members include ..."
+                n_known, n_vouched = sum(is_known), sum(k or b for k, b in zip(is_known, by_model))
+                if n_known >= 1 and (cue or n_vouched * 2 >= len(spans)):
                     for s, kn in zip(spans, is_known):
                         # the list outweighs a model's PER/LOC reading
                         if not kn and plausible(s) and not any(NOT_ORG_ENDINGS.search(t.lower_) for t in s):
@@ -729,8 +738,9 @@ def _merge_short_forms(groups: list[list[Mention]]) -> list[list[Mention]]:
                     continue
                 for f in forms(grp):
                     for o in forms(other):
-                        if f != o and (o.startswith(f + " ") or _initials(o) == f.casefold() and len(f) >= 3):
-                            targets.add(gj)
+                        if f != o and (o.startswith(f + " ") or _initials(o) == f.casefold() and len(f) >= 3
+                                       or " " not in f and o.endswith(" " + f) and f in HEAD_WORDS):
+                            targets.add(gj)  # "Insider" / "NHT" / "Commission" (European Commission)
             if len(targets) == 1:
                 gj = targets.pop()
                 groups[gj].extend(grp)
@@ -789,6 +799,22 @@ def _second_pass(document: AnalysedDocument, groups: list[list[Mention]]) -> Non
     genitives, forms inside hyphen compounds such as "Høyre-leder") are mentions too."""
     text = document.text
     taken = [(m.start, m.end) for grp in groups for m in grp]
+    # "the Commission" refers back to the one organisation whose name ends in that head word
+    heads: dict[str, list[int]] = {}
+    for gi, grp in enumerate(groups):
+        for last in {_clean_form(m.text).rpartition(" ")[2] for m in grp if " " in _clean_form(m.text)}:
+            if last.casefold() in HEAD_WORDS and last[:1].isupper():
+                heads.setdefault(last, []).append(gi)
+    for head, owners in heads.items():
+        if len(set(owners)) != 1:
+            continue
+        grp = groups[owners[0]]
+        for m in re.finditer(rf"(?<=\b[Tt]he ){re.escape(head)}(?![\w-])", text):
+            s, e = m.start(), m.end()
+            span = _span_at(document, s, e)
+            if span is not None and not any(s < te and e > ts for ts, te in taken):
+                taken.append((s, e))
+                grp.append(Mention(s, e, head, "rule:known_in_document", PRIORITY["second"], grp[0].entry, _sentence(span)))
     for grp in groups:
         entry = next((m.entry for m in grp if m.entry), None)
         forms = {_clean_form(m.text) for m in grp}
