@@ -36,6 +36,7 @@ def _rows(analyse_text, text, **kw):
         ("Momentet er nå, og Norsk Industri krever strakstiltak.", "krever strakstiltak", "demand"),
         ("Siva bes i samarbeid med Innovasjon Norge å etablere en nasjonal satsing.", "etablere en nasjonal satsing", "demand"),
         ("The industry calls for faster approval of new medicines.", "faster approval", "demand"),
+        ("However, we urge the Commission to involve EFTA states.", "involve efta states", "demand"),
         # commit
         ("Regjeringa vil opprette ei ny eining og samle kompetanse der.", "opprette ei ny eining", "commit"),
         ("I tillegg vil regjeringa bruke 20 millionar kroner til å styrkje klyngjeprogrammet.", "styrkje klyngjeprogrammet", "commit"),
@@ -78,6 +79,8 @@ def test_action_found(analyse_text, text, key, modality):
         "The proposal will be presented in full on Monday.",
         "The proposed centre opened in 2020.",
         "The ministry should have acted earlier.",
+        "Norway unveils plan to cut emissions",
+        "According to a report, demand will triple in the coming years.",
         "Regjeringen styrket klyngene med 20 millioner kroner i fjor.",
         "Regjeringen setter pris på innspillene.",
         "Aktørenes behov må dekkes av utenlandske aktører, på samme måte som i dag.",
@@ -106,6 +109,12 @@ def test_no_action(analyse_text, text):
          "2. Styrke kapitaltilgangen – Opprette et nordisk investeringsfond.",
          ["Forenkle tilgang til helsedata", "Redusere saksbehandlingstiden til under seks måneder",
           "Styrke kapitaltilgangen", "Opprette et nordisk investeringsfond"]),
+        # an unnamed list: only items that start with an action verb
+        ("Våre innspill:\n\n• Innføre en skatteinsentivordning for investeringer\n• Bedriftene opplever lang saksbehandlingstid",
+         ["Innføre en skatteinsentivordning for investeringer"]),
+        # abbreviations do not end a sentence inside an item
+        ("Tiltak\n\n• Gjennomføre større utlysninger (ref. Grønn plattform, o.l.)",
+         ["Gjennomføre større utlysninger (ref. Grønn plattform, o.l.)"]),
         # bullets under "Tiltak"
         ("Tiltak\n\n• Etablere en helsekatapult\n• Styrke klyngene i hele landet",
          ["Etablere en helsekatapult", "Styrke klyngene i hele landet"]),
@@ -121,6 +130,7 @@ def test_list_items_inherit_the_lead_cue(analyse_text, text, expected):
     _, rows = _rows(analyse_text, text)
     assert [r["text"] for r in rows] == expected
     assert all(r["source_rule"].startswith("action:list:") for r in rows)
+    assert all(r["modality"] in ("propose", "recommend", "must", "commit") for r in rows)
 
 
 @pytest.mark.parametrize(
@@ -158,6 +168,11 @@ def test_action_text_is_the_clause(analyse_text, text, expected):
         ("– Offentlig sektor må være en aktiv partner, sa Cathrine Thomassen.",
          {"actor": "Cathrine Thomassen", "addressee": "Offentlig sektor", "modality": "must"}),
         ("Regjeringa vil opprette ei ny eining.", {"verb": "opprette", "actor": "Regjeringa", "modality": "commit"}),
+        ("NHO mener regjeringen må gå lenger.", {"actor": "NHO", "addressee": "regjeringen", "modality": "must"}),
+        ("Regjeringen har vedtatt en plan, og i den sammenhengen må virkemiddelapparatet tilpasses.",
+         {"addressee": "virkemiddelapparatet", "verb": "tilpasse", "modality": "must"}),
+        ("Regjeringen setter av 150 millioner kroner til klinisk forskning.", {"verb": "sette", "actor": "Regjeringen", "modality": "commit"}),
+        ("\"We must move faster,\" said party leader Jane Doe.", {"actor": "Jane Doe", "modality": "must"}),
         ("The Government proposes to allocate NOK 670 million to carbon capture.",
          {"verb": "allocate", "actor": "Government", "modality": "propose"}),
     ],

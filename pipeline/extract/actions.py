@@ -30,6 +30,8 @@ SPANS_KEY = "action_cues"
 PATTERNS = Path(__file__).with_name("actions.yaml")
 MAX_CHARS = 500
 _MODAL_FAMILIES = ("should", "must")
+_NOT_SUBJECTS = {"ikke", "ikkje", "not", "bli", "bli", "være", "vere", "ha", "få", "kunne", "verte", "be", "have"}
+_VERB_CUES = {"propose_verb", "recommend_verb", "demand_verb", "commit_want"}
 _PAST = {"ble", "vart", "blei", "was", "were", "had", "hadde"}
 
 
@@ -108,8 +110,11 @@ def action_verb(doc: Doc, start: int, end: int, cue: Span | None, lex: dict) -> 
                 if re.fullmatch(r"[a-zæøå]{3,}(?:e|es|ast)", w) or cue.doc.lang_ == "en":
                     return w[:-1] if w.endswith("es") else (w[:-3] + "e" if w.endswith("ast") else w)
     if cue is not None:
-        w = cue[0].lower_
-        return _CUE_LEMMAS.get(w, w)
+        verb = next((t for t in cue if not lex["_commit_subject"].match(t.lower_)), cue[0])
+        w = verb.lower_
+        if w in _CUE_LEMMAS:
+            return _CUE_LEMMAS[w]
+        return w[:-1] if cue.doc.lang_ != "en" and re.fullmatch(r"\w{2,}[ei]r", w) else w
     return None
 
 
@@ -133,6 +138,8 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         return False
     if prev is not None and (prev.lower_ in _PAST or prev.lower_ in lex["negations"]):
         return False
+    if doc.has_annotation("POS") and cue.label_ in _VERB_CUES and cue[0].pos_ not in ("VERB", "AUX"):
+        return False  # "unveils plan to", "demand will triple": a noun, not the cue verb
     if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in ("is", "are", "be", "been", "being", "has", "have")):
         return False  # "the agency recommended": a past event, not a recommendation now
     if family in (*_MODAL_FAMILIES, "commit") and any(w in lex["subordinators"] for w in before):
@@ -194,7 +201,7 @@ def _subject_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
     "virkemiddelapparatet"."""
     words = []
     for tok in doc[cue.start + 1 : min(sent.end, cue.start + 5)]:
-        if tok.is_punct or verb_lemma(tok, lex) or tok.lower_ in lex["actor_skip"] or tok.lower_ in ("ikke", "ikkje", "not"):
+        if tok.is_punct or verb_lemma(tok, lex) or tok.lower_ in lex["actor_skip"] or tok.lower_ in _NOT_SUBJECTS:
             break
         if re.fullmatch(r"[a-zæøå]{3,}(?:e|es|ast)", tok.lower_) and words:
             break
@@ -212,21 +219,28 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
     # the parse where there is one (English model), else the words before the cue
     subject = dep_subject(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES) or \
         phrase_before(doc, clause_start, cue.start, skip)
-    if subject and (re.search(r"\d", subject) or subject.split()[0].lower() in lex["prepositions"]):
-        subject = None
+    raw = [t.lower_ for t in doc[clause_start : cue.start] if not t.is_punct]
+    while raw and raw[0] in ("og", "men", "så", "and", "but", "so"):
+        raw = raw[1:]
+    if subject and (re.search(r"\d", subject) or (raw and raw[0] in lex["prepositions"])):
+        subject = None  # "i den sammenhengen må X ...": the subject follows the modal
     if family in _MODAL_FAMILIES:
         # the speaker recommends; the subject of the modal is who should act
-        actor = speaker
-        if actor is None:
-            for t in doc[sent.start : cue.start]:
-                if t.lower_ in ("mener", "meiner", "believes", "thinks", "argues"):
-                    actor = phrase_before(doc, sent.start, t.i, skip)
-                    break
+        actor = None
+        for t in doc[sent.start : cue.start]:
+            if t.lower_ in lex["opinion_verbs"]:
+                actor = phrase_before(doc, sent.start, t.i, skip)
+                break
+        actor = actor or speaker
         if cue.label_ == "must_necessary":
             return actor or author, None
         addressee = subject if subject is not None and cue.start > clause_start else None
-        if addressee is None and cue.label_ == "must_modal" or cue.label_ == "should_modal" and addressee is None:
-            addressee = _subject_after(doc, cue, sent, lex)
+        if addressee is not None:  # "NHO mener regjeringen må ..." -> regjeringen
+            addressee = re.split(r"\b(?:%s|at|that)\b" % "|".join(lex["opinion_verbs"]), addressee)[-1].strip() or None
+        if addressee is not None and addressee.lower() in lex["descriptive_subjects"]:
+            addressee = None
+        if subject is None and cue.start > clause_start and cue.label_ in ("must_modal", "should_modal"):
+            addressee = _subject_after(doc, cue, sent, lex)  # "i den sammenhengen må X tilpasses"
         return actor or author, _as_actor(addressee, lex, author, speaker)
     if cue.label_ == "commit_will_inverted":
         return _as_actor(cue[1].text, lex, author, speaker), None
@@ -310,8 +324,9 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
 
 
 def _lead(text: str, lex: dict, heading: bool) -> str | None:
-    """The modality announced by a heading or lead-in sentence, or None when it announces no
-    measure list (needs, findings, benefits and expected effects are not measures)."""
+    """The modality announced by a heading or lead-in sentence; "verb_items" for a heading or
+    lead-in that names no measures (its items count only when they start with an action verb);
+    None when it announces no measure list (needs, findings, benefits, expected effects)."""
     text = text.strip()
     if not heading:
         if not text.endswith(":"):
@@ -322,7 +337,7 @@ def _lead(text: str, lex: dict, heading: bool) -> str | None:
     for modality, rx in lex["_leads"].items():
         if rx.search(text):
             return modality
-    return None
+    return "verb_items"
 
 
 def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
@@ -345,6 +360,12 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
         if lead is None or clauses.is_quote(text, seg.lang):
             continue
         s0, _ = clauses.trim(text, 0, len(text), seg.lang, label=True)
+        modality = lead[0]
+        if modality == "verb_items":  # an unnamed list: only imperative measures count
+            first = re.match(r"[\wæøåÆØÅ-]+", text[s0:])
+            if not first or first.group(0).lower() not in lex["_verb_set"]:
+                continue
+            modality = "propose"
         for ss, se in clauses.sentences(text, s0):
             stext = text[ss:se]
             for c in clauses.split(stext, seg.lang, lex["_verbs"]):
@@ -355,7 +376,7 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
                 span = doc.char_span(s, e, alignment_mode="expand")
                 verb = action_verb(doc, span.start, span.end, None, lex) if span is not None else None
                 row = _row(offset, doc, s, e, text, verb=verb, actor=author, addressee=None,
-                           modality=lead[0], rule=f"list:{lead[0]}")
+                           modality=modality, rule=f"list:{lead[0]}")
                 if row:
                     rows.append(row)
     return rows

@@ -97,7 +97,7 @@ def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
     abbreviations = set(rules(None)["abbreviations"]) | set(rules("en")["abbreviations"])
     for m in _SENTENCE_END.finditer(text, start):
         word = re.search(r"(\S+)$", text[pos : m.start()])
-        if word and word.group(1).lower() in abbreviations:
+        if word and word.group(1).lower().lstrip("([«\"“") in abbreviations:
             continue
         out.append((pos, m.start()))
         pos = m.end()
@@ -133,13 +133,11 @@ def attribution(text: str, lang: str | None) -> str | None:
     m = rules(lang)["attribution"].search(text)
     if not m:
         return None
-    words = re.split(r"\s+", m.group(0).strip(" ,"))[1:]
-    out = []
-    for w in words:
-        w = w.strip(".,;:")
-        if not w or (out and not w[:1].isupper()):
+    words = [w.strip(".,;:\"”»") for w in re.split(r"\s+", m.group(0).strip(" ,\"”»"))[1:]]
+    names: list[str] = []
+    for w in words[:8]:
+        if w[:1].isupper():
+            names.append(w)
+        elif names or not w:
             break
-        if w[:1].isupper() or not out:
-            out.append(w)
-    names = [w for w in out if w[:1].isupper()]
     return " ".join(names) or None

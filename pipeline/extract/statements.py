@@ -145,10 +145,14 @@ def dep_subject(tok, passive: bool = False) -> str | None:
     deps = ("nsubj", "nsubjpass", "nsubj:pass") if passive else ("nsubj",)
     for child in verb.children:
         if child.dep_ in deps:
-            toks = [t for t in doc[child.left_edge.i : child.i + 1] if not t.is_punct]
-            while toks and toks[0].lower_ in _DETERMINERS:
+            toks = [t for t in doc[child.left_edge.i : child.right_edge.i + 1]]
+            if len(toks) > 8:  # a long phrase: the words up to its head noun
+                toks = list(doc[child.left_edge.i : child.i + 1])
+            while toks and (toks[0].lower_ in _DETERMINERS or toks[0].is_punct):
                 toks = toks[1:]
-            if toks and len(toks) <= 6:
+            while toks and toks[-1].is_punct and toks[-1].text != ")":
+                toks = toks[:-1]
+            if toks and len(toks) <= 8:
                 return doc[toks[0].i : toks[-1].i + 1].text
     return None
 
