@@ -20,7 +20,7 @@ from pipeline.clean import clean, title_of
 from pipeline.document import AnalysedDocument
 from pipeline.extract import actions, amounts, organisations, targets
 from pipeline.nlp import Pipelines, analyse
-from pipeline.read import DEFAULT_MAX_BYTES, RawDocument, read_document
+from pipeline.read import DEFAULT_MAX_BYTES, RawDocument, path_id, read_document
 
 log = logging.getLogger(__name__)
 
@@ -150,5 +150,10 @@ def process_documents(raws: list[RawDocument], pipelines: Pipelines,
     return result
 
 
-def read_batch(files: list[tuple[str, str]], max_bytes: int = DEFAULT_MAX_BYTES) -> list[RawDocument]:
-    return [read_document(Path(path), source, max_bytes) for path, source in files]
+def read_batch(files: list[tuple[str, str, str | None]], max_bytes: int = DEFAULT_MAX_BYTES) -> list[RawDocument]:
+    """Read (path, source, problem) entries; an entry with a problem is not read at all."""
+    return [
+        read_document(Path(path), source, max_bytes) if problem is None
+        else RawDocument(source=source, doc_id=path_id(source), error=problem)
+        for path, source, problem in files
+    ]

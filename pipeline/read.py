@@ -67,17 +67,17 @@ def read_document(path: Path, source: str | None = None, max_bytes: int = DEFAUL
     try:
         size = path.stat().st_size
     except OSError as e:
-        return RawDocument(source=source, doc_id=_path_id(source), error=f"cannot read: {e.strerror or e}")
+        return RawDocument(source=source, doc_id=path_id(source), error=f"cannot read: {e.strerror or e}")
     if size > max_bytes:
         return RawDocument(
-            source=source, doc_id=_path_id(source),
+            source=source, doc_id=path_id(source),
             error=f"too large: {size} bytes (limit {max_bytes}; set --max-bytes)",
         )
     try:
         with open(path, "rb") as f:
             data = f.read(max_bytes + 1)
     except OSError as e:
-        return RawDocument(source=source, doc_id=_path_id(source), error=f"cannot read: {e.strerror or e}")
+        return RawDocument(source=source, doc_id=path_id(source), error=f"cannot read: {e.strerror or e}")
     doc = RawDocument(source=source, doc_id=doc_id_of(data))
     if not data.strip():
         doc.error = "empty file"
@@ -105,16 +105,16 @@ def read_document(path: Path, source: str | None = None, max_bytes: int = DEFAUL
     return doc
 
 
-def _path_id(source: str) -> str:
+def path_id(source: str) -> str:
     """An id for a file whose bytes could not be read: stable per path."""
     return "path:" + hashlib.sha256(source.encode("utf-8", "surrogateescape")).hexdigest()
 
 
-def discover(paths: list[str | Path]) -> list[tuple[Path, str]]:
-    """Files to read, as (path, source) pairs in a stable order. Folders are walked
-    recursively; hidden files and folders are skipped; symlinks are not followed out of the
-    folder given."""
-    found: list[tuple[Path, str]] = []
+def discover(paths: list[str | Path]) -> list[tuple[Path, str, str | None]]:
+    """Files to read, as (path, source, problem) in a stable order. Folders are walked
+    recursively; hidden files and folders are skipped. A symlink that leads out of the folder
+    given is not followed: its `problem` says so, and it becomes a failed document."""
+    found: list[tuple[Path, str, str | None]] = []
     for given in paths:
         p = Path(given)
         if p.is_dir():
@@ -125,15 +125,16 @@ def discover(paths: list[str | Path]) -> list[tuple[Path, str]]:
                     if name.startswith("."):
                         continue
                     fp = Path(dirpath) / name
+                    problem = None
                     if fp.is_symlink():
                         try:
                             target = fp.resolve(strict=True)
-                        except (OSError, RuntimeError):
-                            found.append((fp, str(fp)))  # broken link or loop: read_document reports it
-                            continue
-                        if not target.is_relative_to(root):
-                            continue
-                    found.append((fp, str(fp)))
+                        except (OSError, RuntimeError) as e:  # broken link or a loop
+                            problem = f"cannot read: broken or looping symlink ({type(e).__name__})"
+                        else:
+                            if not target.is_relative_to(root):
+                                problem = f"symlink to {target}, outside the input folder: not followed"
+                    found.append((fp, str(fp), problem))
         else:
-            found.append((p, str(given)))
+            found.append((p, str(given), None))
     return found

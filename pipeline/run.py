@@ -43,7 +43,8 @@ class RunPlan:
     inputs: list[str]
     pipeline_version: str
     model: str
-    to_process: list[tuple[str, str, str | None]] = field(default_factory=list)  # (path, source, sha256)
+    # (path, source, sha256 or None, problem or None): a file with a problem is not read
+    to_process: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
     reuse: dict[str, str] = field(default_factory=dict)  # doc_id -> current source
     skipped_duplicates: list[str] = field(default_factory=list)
 
@@ -51,7 +52,7 @@ class RunPlan:
     def n_documents(self) -> int:
         return len(self.to_process) + len(self.reuse)
 
-    def batches(self, size: int = DEFAULT_BATCH_DOCS) -> list[list[tuple[str, str, str | None]]]:
+    def batches(self, size: int = DEFAULT_BATCH_DOCS) -> list[list[tuple[str, str, str | None, str | None]]]:
         return [self.to_process[i : i + size] for i in range(0, len(self.to_process), size)]
 
 
@@ -92,11 +93,11 @@ def plan_run(inputs: list[str], out: Path, model: str | None = None, max_bytes: 
                    pipelines.model_description)
     previous = store.previous_documents(out)
     seen: set[str] = set()
-    for path, source in discover(inputs):
+    for path, source, problem in discover(inputs):
         p = Path(path)
         digest = None
         try:
-            if p.is_file() and p.stat().st_size <= max_bytes:
+            if problem is None and p.is_file() and p.stat().st_size <= max_bytes:
                 digest = file_digest(p)
         except OSError:
             digest = None
@@ -109,7 +110,7 @@ def plan_run(inputs: list[str], out: Path, model: str | None = None, max_bytes: 
             if prev and prev["status"] == "ok" and prev["pipeline_version"] == version:
                 plan.reuse[digest] = source
                 continue
-        plan.to_process.append((str(path), source, digest))
+        plan.to_process.append((str(path), source, digest, problem))
     if plan.skipped_duplicates:
         log.info("skipped %d files with the same bytes as another input", len(plan.skipped_duplicates))
     return plan
@@ -127,11 +128,11 @@ class BatchInfo:
     cached: bool = False
 
 
-def batch_key(files: list[tuple[str, str, str | None]], version: str) -> str:
+def batch_key(files: list[tuple[str, str, str | None, str | None]], version: str) -> str:
     """A batch is identified by its documents' bytes (sha256), names and the pipeline version;
     unreadable files (no digest) make the key unique to this attempt."""
     h = hashlib.sha256(version.encode())
-    for path, source, digest in files:
+    for path, source, digest, _ in files:
         h.update(f"{source}\0{digest or uuid.uuid4().hex}\n".encode())
     return h.hexdigest()[:32]
 
@@ -140,7 +141,7 @@ def staging_dir(out: Path) -> Path:
     return Path(out) / STAGING
 
 
-def process_batch(files: list[tuple[str, str, str | None]], out: str, version: str, model: str | None = None,
+def process_batch(files: list[tuple[str, str, str | None, str | None]], out: str, version: str, model: str | None = None,
                   max_bytes: int = DEFAULT_MAX_BYTES, timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S) -> BatchInfo:
     """Read and process one batch of files and stage its rows as Parquet files under
     `out/.staging/<batch key>/` (runs in a worker process under Dask). A batch already staged
@@ -152,7 +153,7 @@ def process_batch(files: list[tuple[str, str, str | None]], out: str, version: s
         info = BatchInfo(**json.loads(info_file.read_text()))
         info.cached = True
         return info
-    result = process_documents(read_batch([(p, s) for p, s, _ in files], max_bytes), get_pipelines(model), timeout_s)
+    result = process_documents(read_batch([(p, s, problem) for p, s, _, problem in files], max_bytes), get_pipelines(model), timeout_s)
     tmp = path.with_name(key + ".tmp")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)

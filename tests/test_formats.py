@@ -393,7 +393,7 @@ def test_broken_files_become_failed_rows_and_the_run_goes_on(tmp_path, pipelines
     for name, make, _ in BROKEN:
         (tmp_path / name).write_bytes(make())
     (tmp_path / "good.html").write_text(PAGE, encoding="utf-8")
-    files = sorted((str(p), p.name) for p in tmp_path.iterdir())
+    files = sorted((str(p), p.name, None) for p in tmp_path.iterdir())
     rows = process_documents(read_batch(files), pipelines).rows
     status = {r["source"]: (r["status"], r["error"]) for r in rows["documents"]}
     good = next(r["doc_id"] for r in rows["documents"] if r["source"] == "good.html")

@@ -72,5 +72,5 @@ def test_discover_walks_folders_and_skips_hidden(tmp_path):
     (tmp_path / "sub" / "b.txt").write_text("b")
     (tmp_path / "a.md").write_text("a")
     (tmp_path / ".hidden.txt").write_text("h")
-    found = [Path(p).name for p, _ in discover([tmp_path])]
+    found = [Path(p).name for p, _, _ in discover([tmp_path])]
     assert found == ["a.md", "b.txt"]
