@@ -201,6 +201,8 @@ def test_parties_after_politicians_are_organisations(analyse_text, text, party):
     ("Hydrogenselskapet Hyvolution AS skal byggje eit anlegg.", "Hydrogenselskapet Hyvolution AS"),
     ("Regjeringa vil styrkje klyngjeprogrammet.", "Regjeringa"),
     ("Se Figur 2 og Anbefaling 3 i rapporten.", "Figur 2"),
+    ("Styrket Nordisk samhandling er målet. Vi har styrket nordisk samarbeid.", "Styrket Nordisk"),
+    ("Produksjon av virkestoff (Active Pharmaceutical Ingredients, API) skjer i India.", "Active Pharmaceutical Ingredients"),
 ])
 def test_people_places_and_generic_nouns_are_not_organisations(analyse_text, text, not_org):
     found = orgs(analyse_text, text)

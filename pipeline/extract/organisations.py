@@ -125,6 +125,17 @@ def _words(name: str) -> str:
     return "|".join(re.escape(w) for w in RULES[name])
 
 
+# Rules whose evidence (a head word or legal form in the name itself) outweighs a model's
+# PER/LOC reading of the same words ("NCE Heidner Biocluster" tagged PERSON).
+STRONG_RULES = {"head_suffix", "name_head", "name_head_joined", "lower_head", "prefix_head", "legal_form", "company_noun", "role"}
+LOWER_HEADS = set(RULES["lower_heads"])
+HEAD_WORDS = {h.casefold() for h in RULES["name_heads"] + RULES["reference_heads"]}
+PLACE_PREPOSITIONS = set(RULES["place_prepositions"])
+NER_REJECT_AFTER = set(RULES["ner_reject_after"])
+NOT_ORG_ENDINGS = re.compile(rf"(?:{_words('not_org_endings')})$")
+ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-ZÆØÅ])$")
+
+
 # --------------------------------------------------------------------------- component
 
 NAME = {"TEXT": {"REGEX": NAME_TOKEN_RE}, "IS_DIGIT": False, "IS_PUNCT": False}
@@ -319,12 +330,14 @@ def _ent_spans(doc: Doc, labels) -> list[tuple[int, int]]:
     return [(e.start, e.end) for e in doc.ents if e.label_ in labels]
 
 
-def _lower_words(document: AnalysedDocument) -> set[str]:
+def _lower_words(document: AnalysedDocument) -> frozenset[str]:
     """Words the document writes in lower case (common nouns, not names)."""
-    cached = document.meta.get("_lower_words")
-    if cached is None:
-        cached = document.meta["_lower_words"] = set(re.findall(r"(?<![\w-])[a-zæøå][\w]+", document.text))
-    return cached
+    return _lower_words_of(document.text)
+
+
+@lru_cache(maxsize=8)
+def _lower_words_of(text: str) -> frozenset[str]:
+    return frozenset(re.findall(r"(?<![\w-])[a-zæøå][\w]+", text))
 
 
 def _generic_word(span: Span, lower_words: set[str]) -> bool:
@@ -352,6 +365,9 @@ def _candidates(document: AnalysedDocument) -> list[Mention]:
         for ent in doc.ents if seg.kind != "table_row" else ():  # table cells: products, figures
             if ent.label_ in ner_labels:
                 span = _strip_leading(ent)
+                while (span is not None and len(span) > 1 and (span.start == 0 or span[0].is_sent_start)
+                       and not span[0].text.isupper() and span[0].lower_ in lower_words):
+                    span = span[1:]  # a capitalised common word at a sentence start ("Styrket Nordisk ...")
                 if span is not None and plausible(span, persons, places) and _model_name_ok(span, lower_words, surnames):
                     found.append(_mention(offset, span, f"ner:{doc.lang_}:{ent.label_}", PRIORITY["ner"], lookup(span.text)))
     found.extend(_member_lists(document))
@@ -373,22 +389,10 @@ def _compound_prefixes(document: AnalysedDocument) -> list[Mention]:
     for m in _compound_regex().finditer(document.text):
         span = _span_at(document, m.start(1), m.end(1))
         if span is not None:
-            offset, _ = _part_at(document, m.start(1))
             out.append(Mention(m.start(1), m.end(1), m[1], GAZETTEER_RULE, PRIORITY["gazetteer"], lookup(m[1]), _sentence(span)))
     return out
 
 
-# Rules whose evidence (a head word or legal form in the name itself) outweighs a model's
-# PER/LOC reading of the same words ("NCE Heidner Biocluster" tagged PERSON).
-STRONG_RULES = {"head_suffix", "name_head", "name_head_joined", "lower_head", "prefix_head", "legal_form", "company_noun", "role"}
-LOWER_HEADS = set(RULES["lower_heads"])
-HEAD_WORDS = {h.casefold() for h in RULES["name_heads"]} | {"commission", "kommisjonen", "parliament", "government"}
-PLACE_PREPOSITIONS = set(RULES["place_prepositions"])
-NER_REJECT_AFTER = set(RULES["ner_reject_after"])
-
-
-NOT_ORG_ENDINGS = re.compile(rf"(?:{_words('not_org_endings')})$")
-ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-ZÆØÅ])$")
 
 
 def _model_name_ok(span: Span, lower_words: set[str], surnames: set[str]) -> bool:
