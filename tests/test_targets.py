@@ -67,6 +67,7 @@ def test_target_found_with_year(analyse_text, text, key, year):
         "Sales are expected to increase to NOK 5 billion by 2028.",
         "Innen 2035 vil det mangle 20 000 sykepleiere.",
         "Hvis Norge skal bli ledende, må vi investere mer.",
+        "– Det skal bli spennende å se resultatene, sier hun.",
         "Tiltak for å redusere utslipp av klimagasser vil ofte også kutte andre utslipp.",
         "Mål for Innovasjon Norge",
         "Departementet meddeler med dette de mål og prioriteringer som gjelder for 2022.",

@@ -108,6 +108,8 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
         return False
     if lex["_conditional"].search(before):
         return False
+    if label == "become" and cue.start > sent.start and doc[cue.start - 1].lower_ in lex["expletives"]:
+        return False  # "Det skal bli spennende": no one's goal
     if label in ("by_year", "change_by_year", "value_in_year") and year is not None:
         if doc_year is not None and year <= doc_year:
             return False
