@@ -124,6 +124,7 @@ RANGES = [
     ("Behov for 30 til 40 milliarder kroner i investeringer.", "nb", [("NOK", 30 * B, 40 * B)]),
     ("Støtten er mellom 2 og 3 mrd. kroner.", "nb", [("NOK", 2 * B, 3 * B)]),
     ("Fra 2 mrd. til 3 mrd. kroner.", "nb", [("NOK", 2 * B, 3 * B)]),
+    ("Prisen ligger fra 2 til 3 millioner kroner.", "nb", [("NOK", 2 * M, 3 * M)]),  # no change verb
     ("A fund of between $5 and $10 million.", "en", [("USD", 5 * M, 10 * M)]),
     ("A fund of NOK 80-90 million.", "en", [("NOK", 80 * M, 90 * M)]),
     ("Costs of 5 to 10 million dollars.", "en", [("USD", 5 * M, 10 * M)]),
@@ -141,6 +142,18 @@ RANGES = [
 @pytest.mark.parametrize("text,lang,expected", RANGES)
 def test_range(text, lang, expected):
     assert keys(text, lang) == expected
+
+
+CHANGES = [
+    ("Innsatsen økte fra 2 til 3 millioner kroner.", "nb", [("2", 2 * M), ("3 millioner kroner", 3 * M)]),
+    ("Målet er å øke eksporten fra 22 til 50 milliarder kroner.", "nb", [("22", 22 * B), ("50 milliarder kroner", 50 * B)]),
+    ("Revenue rose from $2 to $3 billion.", "en", [("$2", 2 * B), ("$3 billion", 3 * B)]),
+]
+
+
+@pytest.mark.parametrize("text,lang,expected", CHANGES)
+def test_change_from_to_is_two_amounts(text, lang, expected):
+    assert [(text[s:e], a.low) for s, e, a in parse_amounts(text, lang) if a.low == a.high] == expected
 
 
 def test_open_range_is_min():

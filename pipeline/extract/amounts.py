@@ -93,6 +93,8 @@ class _Lexicon:
     money_cues: list
     non_money: list
     bare_followers: set
+    change_verbs: set
+    change_openers: set
     default_currency: str | None
     numbers: dict  # word -> value
     fractions: dict
@@ -143,6 +145,8 @@ def lexicon(lang: str) -> _Lexicon:
         money_cues=[w.lower() for w in d["money_cues"]],
         non_money=[w.lower() for w in d["non_money_nouns"]],
         bare_followers={w.lower() for w in d["bare_followers"]},
+        change_verbs={w.lower() for w in d["change_verbs"]},
+        change_openers={_norm(w) for w in d["change_openers"]},
         default_currency=d.get("default_currency"),
         numbers=numbers,
         fractions={_norm(k): float(v) for k, v in nw["fractions"].items()},
@@ -419,7 +423,7 @@ class _Grammar:
             q = q or self.lex.qualifiers[_norm(self.atoms[j].text)]
         return q, j
 
-    def parse(self) -> list[tuple[int, int, Amount, bool]]:
+    def parse(self) -> list[tuple[int, int, Amount]]:
         """(start, end, amount) for every amount candidate, stated currency or not."""
         out = []
         i = 0
@@ -428,10 +432,15 @@ class _Grammar:
             if got is None:
                 i += 1
                 continue
-            start, end, amount, last = got
-            out.append((start, end, amount))
+            items, last = got
+            out.extend(items)
             i = last + 1
         return out
+
+    def change_before(self, i: int) -> bool:
+        """A change verb shortly before atom i: "økte fra 2 til 3 millioner" is two amounts."""
+        words = [w.lower() for w in _WORD.findall(self.text[max(0, self.atoms[i].start - 60) : self.atoms[i].start])][-5:]
+        return any(w in self.lex.change_verbs for w in words)
 
     def parse_at(self, i: int):
         opened = None
@@ -457,7 +466,7 @@ class _Grammar:
                     low = _money(v1.number * v1.scale)
                     s = start if start is not None else self.atoms[opened if opened is not None else i].start
                     amount = Amount(low, low, None, currency, qual or "min", "open_range")
-                    return s, self.atoms[last].end, amount, last
+                    return [(s, self.atoms[last].end, amount)], last
             v2 = self.value(k + 1, bound=True) if self.adjacent(k, k + 1) else None
             # a year-like second bound only closes a plain range ("kr 1500–2000"), never takes
             # the first bound's magnitude ("5 mill. kroner – 2021")
@@ -466,7 +475,12 @@ class _Grammar:
                 if rng is not None:
                     s = start if start is not None else self.atoms[opened if opened is not None else i].start
                     low, high, currency = rng
-                    return s, v2.end, Amount(low, low, high, currency, qual, "range"), v2.last
+                    opener = _norm(self.atoms[opened].text) if opened is not None else ""
+                    if opener in self.lex.change_openers and self.change_before(opened):
+                        # "økte fra 2 til 3 millioner kroner": a change, not a range
+                        return [(v1.start, v1.end, Amount(low, low, low, currency, qual, "change_from")),
+                                (v2.start, v2.end, Amount(high, high, high, currency, None, "change_to"))], v2.last
+                    return [(s, v2.end, Amount(low, low, high, currency, qual, "range"))], v2.last
         if opened is not None and v1.scale is None and v1.currency is None:
             return None
         if v1.scale is None and v1.currency is None:
@@ -475,7 +489,7 @@ class _Grammar:
             return None
         low = _money(v1.number * (v1.scale or 1.0))
         s = start if start is not None else v1.start
-        return s, v1.end, Amount(low, low, low, v1.currency, qual, "stated"), v1.last
+        return [(s, v1.end, Amount(low, low, low, v1.currency, qual, "stated"))], v1.last
 
     def price_level(self, v: _Value, i: int) -> bool:
         """"i 2021 kroner", "in 2020 dollars": a year naming a price level, not an amount."""
