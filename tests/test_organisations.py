@@ -147,6 +147,11 @@ def test_list_introduced_as_companies_gives_organisations(analyse_text):
     assert {"Nadeno Nanoscience", "ClexBio", "Zelluna"} <= set(found)
 
 
+def test_list_of_sectors_under_a_company_cue_is_not_organisations(analyse_text):
+    text = "Bedriftene kommer fra disse sektorene:\n\n• Helse\n• Energi\n\nMange jobber med helse og energi."
+    assert orgs(analyse_text, text) == {}
+
+
 def test_list_without_a_company_cue_is_not_organisations(analyse_text):
     text = "Hovedpunkter\n\n• Forenkle tilgang\n• Styrke kapital\n"
     assert orgs(analyse_text, text) == {}

@@ -486,7 +486,7 @@ def _member_lists(document: AnalysedDocument) -> list[Mention]:
         if not all(_is_name_token(t) or t.lower_ in CONNECTORS for t in toks) or not _is_name_token(toks[0]):
             continue
         span = doc[toks[0].i : toks[-1].i + 1]
-        if plausible(span, _ent_spans(doc, set(RULES["person_labels"]))):
+        if plausible(span, _ent_spans(doc, set(RULES["person_labels"]))) and not _generic_word(span, _lower_words(document)):
             out.append(_mention(offset, span, "rule:member_list", PRIORITY["list"], lookup(span.text)))
     return out
 
