@@ -92,6 +92,8 @@ def test_no_target(analyse_text, text):
          {"direction": "decrease", "actor": "regjeringen", "target_year": 2030}),
         ("Fylket skal auke eksporten med 50 prosent innan 2030.",
          {"direction": "increase", "target_value": 50.0, "target_unit": "%"}),
+        ("I forslaget foreslår Nasjonalt eksportråd en eksportinntekt på 50 mrd. kroner i 2030, nær en dobling fra 2021.",
+         {"actor": "Nasjonalt eksportråd", "target_value": 50e9, "target_year": 2030}),
     ],
 )
 def test_target_fields(analyse_text, text, expected):

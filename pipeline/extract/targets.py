@@ -21,7 +21,7 @@ from pipeline.extract import amounts as amounts_module
 from pipeline.extract import clauses
 from pipeline.extract.cues import CueMatcher, lang_key, load_lexicon, load_patterns
 from pipeline.extract.statements import (
-    clause_at, cue_sentences, document_author, document_year, make_row, phrase_before,
+    clause_at, cue_sentences, document_author, document_year, make_row, org_token_ids, phrase_before,
 )
 
 SPANS_KEY = "target_cues"
@@ -183,6 +183,23 @@ def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
     m = re.search(r"\bsom\s+(\w+)\s+har\s+(?:satt\s+seg\s+)?som\s+mål", sent.text, re.I)
     if m:
         return m.group(1)
+    orgs = org_token_ids(doc)
+    for tok in sent:  # "foreslår Nasjonalt eksportråd ...", "Regjeringen foreslår ...": the proposer
+        if tok.lower_ in lex["proposal_verbs"]:
+            after = [t for t in doc[tok.i + 1 : min(sent.end, tok.i + 6)]]
+            run = []
+            for t in after:
+                if t.i not in orgs:
+                    break
+                run.append(t)
+            if not run and after and after[0].is_title:  # an inverted subject: a name and its head noun
+                run = [after[0]]
+                for t in after[1:3]:
+                    if not t.is_alpha or t.lower_ in lex["actor_skip"] or t.lower_ in lex["function_words"]:
+                        break
+                    run.append(t)
+            if run:
+                return doc[run[0].i : run[-1].i + 1].text
     if cue.label_ == "become" and cue.start > sent.start:
         subject = phrase_before(doc, sent.start, cue.start, set(lex["actor_skip"]), max_tokens=4)
         if subject and subject.lower() not in lex["author_words"]:
