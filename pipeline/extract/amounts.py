@@ -257,7 +257,7 @@ def _atom_re(lang: str) -> re.Pattern:
 @lru_cache(maxsize=1)
 def _reference_re() -> re.Pattern:
     refs = _alt(LEXICON["common"]["reference_words"])
-    return re.compile(rf"(?<![\w])(?:{refs})(?<=\.)?\s*\d+[a-z]?(?:\s*(?:,|og|and|&|[-–])\s*\d+[a-z]?)*(?![\d])", re.I)
+    return re.compile(rf"(?<![\w])(?:{refs})\s*\d+[a-z]?(?:\s*(?:,|og|and|&|[-–])\s*\d+[a-z]?)*(?![\d])", re.I)
 
 
 @lru_cache(maxsize=1)
