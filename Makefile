@@ -25,5 +25,8 @@ test-slow:
 model:
 	$(PY) -m pipeline train-model
 
+bench:
+	$(PY) -m bench.run --n $(or $(N),1000)
+
 clean:
 	rm -rf processed/* build *.egg-info

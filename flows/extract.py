@@ -16,6 +16,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_markdown_artifact  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
+from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from pipeline import run, store  # noqa: E402
 from pipeline.read import DEFAULT_MAX_BYTES  # noqa: E402
@@ -65,7 +66,9 @@ def summary_markdown(s: run.RunSummary) -> str:
     return "\n".join(lines)
 
 
-@flow(name="extract", log_prints=True)
+# Batches run one at a time in the flow's process (spaCy holds the GIL: more threads would add
+# memory, not speed); scale out with Dask (`with_dask`), one batch per worker process.
+@flow(name="extract", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
 def extract_flow(
     inputs: list[str] | None = None,
     out: str = "processed",

@@ -11,6 +11,7 @@ import logging
 import os
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 import spacy
 from spacy.language import Language
@@ -41,26 +42,53 @@ class Pipelines:
         return self.en if lang == "en" else self.nb
 
 
-def _load_first(names: tuple[str, ...], lang: str) -> tuple[Language, str, bool]:
-    for name in names:
-        try:
-            nlp = spacy.load(name)
-        except OSError:
-            continue
-        return nlp, f"{nlp.meta.get('lang', lang)}_{nlp.meta.get('name', name)} {nlp.meta.get('version', '')}".strip(), True
-    return spacy.blank(lang), f"blank {lang} (no trained {lang} model installed: rules only)", False
+def _candidates(lang: str, name: str | None = None) -> tuple[str, ...]:
+    """Model names (or folders) to try for a language, in order: `name`, PIPELINE_MODEL, the
+    defaults, then any other installed Norwegian package."""
+    if lang != "nb":
+        return ENGLISH_MODELS
+    name = name or os.environ.get("PIPELINE_MODEL") or None
+    if name:
+        return (name,)
+    others = sorted(m for m in spacy.util.get_installed_models() if m.startswith(("nb_", "no_")))
+    return (*NORWEGIAN_MODELS, *[m for m in others if m not in NORWEGIAN_MODELS])
+
+
+def _meta(name: str) -> dict | None:
+    """A model's meta.json without loading the model (installed package or folder)."""
+    if spacy.util.is_package(name):
+        path = spacy.util.get_package_path(name) / "meta.json"
+    else:
+        path = Path(name) / "meta.json"
+    return spacy.util.load_meta(path) if path.exists() else None
+
+
+def _describe(meta: dict | None, lang: str) -> str:
+    if meta is None:
+        return f"blank {lang} (no trained {lang} model installed: rules only)"
+    return f"{meta.get('lang', lang)}_{meta.get('name', '')} {meta.get('version', '')}".strip()
+
+
+def model_description(model: str | None = None) -> str:
+    """What `get_pipelines(model)` will load, read from the models' meta.json files only
+    (cheap: a run that reuses every document never loads a model)."""
+    parts = []
+    for lang in ("nb", "en"):
+        meta = next((m for m in map(_meta, _candidates(lang, model)) if m is not None), None)
+        parts.append(_describe(meta, lang))
+    return f"{parts[0]}; en: {parts[1]}"
 
 
 def load_model(lang: str = "nb", name: str | None = None) -> tuple[Language, str, bool]:
     """The trained pipeline for a language: `name`, PIPELINE_MODEL, or the first installed of
     the defaults; a blank pipeline (rules only) when none is installed."""
-    if lang == "nb":
-        name = name or os.environ.get("PIPELINE_MODEL") or None
-        if name:
-            return _load_first((name,), "nb")
-        others = sorted(m for m in spacy.util.get_installed_models() if m.startswith(("nb_", "no_")))
-        return _load_first((*NORWEGIAN_MODELS, *[m for m in others if m not in NORWEGIAN_MODELS]), "nb")
-    return _load_first(ENGLISH_MODELS, "en")
+    for candidate in _candidates(lang, name):
+        try:
+            nlp = spacy.load(candidate)
+        except OSError:
+            continue
+        return nlp, _describe(nlp.meta, lang), True
+    return spacy.blank(lang), _describe(None, lang), False
 
 
 def add_components(nlp: Language, lang: str) -> Language:

@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import store
-from pipeline.nlp import get_pipelines
+from pipeline.nlp import get_pipelines, model_description
 from pipeline.process import DEFAULT_DOC_TIMEOUT_S, pipeline_version, process_documents, read_batch
 from pipeline.read import DEFAULT_MAX_BYTES, discover
 from pipeline.schema import DOC_TABLES, to_table
@@ -87,10 +87,10 @@ def plan_run(inputs: list[str], out: Path, model: str | None = None, max_bytes: 
     """Discover the input files and decide which to process and which to carry forward: a
     document whose bytes (doc_id) and pipeline version are unchanged since the newest
     complete run, and which did not fail then, is reused."""
-    pipelines = get_pipelines(model)
-    version = pipeline_version(pipelines.model_description)
+    description = model_description(model)
+    version = pipeline_version(description)
     plan = RunPlan(run_id or new_run_id(), datetime.now(timezone.utc), str(out), [str(i) for i in inputs], version,
-                   pipelines.model_description)
+                   description)
     previous = store.previous_documents(out)
     seen: set[str] = set()
     for path, source, problem in discover(inputs):
@@ -226,11 +226,11 @@ class Progress:
     """Progress of a run: a rich progress bar when stderr is a terminal, plain log lines
     (every `every_s` seconds) otherwise."""
 
-    def __init__(self, total_docs: int, every_s: float = 10.0, logger: logging.Logger | None = None,
+    def __init__(self, total_docs: int, every_s: float | None = None, logger: logging.Logger | None = None,
                  bar: bool | None = None):
         self.total, self.done, self.failed, self.words = total_docs, 0, 0, 0
         self.start = self.last = time.monotonic()
-        self.every_s = every_s
+        self.every_s = float(os.environ.get("PIPELINE_PROGRESS_EVERY_S", 10)) if every_s is None else every_s
         self.logger = logger or log
         self.bar = None
         if total_docs and (sys.stderr.isatty() if bar is None else bar):
