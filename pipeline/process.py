@@ -65,8 +65,8 @@ def extract_rows(document: AnalysedDocument) -> dict[str, list[dict]]:
         "mentions": mentions,
         "organisations": orgs,
         "amounts": amounts.extract(document),
-        "targets": targets.extract(document),
-        "actions": actions.extract(document),
+        "targets": targets.extract(document, orgs=orgs),
+        "actions": actions.extract(document, orgs=orgs),
     }
 
 
