@@ -177,3 +177,13 @@ def test_five_megabyte_single_line_is_processed(tmp_path):
     docs = {Path(r["source"]).name: r for r in store.read_table(tmp_path / "out", "documents").to_pylist()}
     assert docs["line.txt"]["status"] == "ok", docs["line.txt"]["error"]
     assert s.rows["amounts"] >= 90_000
+
+
+@pytest.mark.slow
+def test_two_million_character_report_is_processed(tmp_path):
+    paragraph = ("Virkemiddelapparatet anbefaler at regjeringen setter av 80 - 90 mNOK til et nytt senter. "
+                 "Målet er å øke eksporten til 50 milliarder kroner innen 2030.\n\n")
+    raw = make_inputs(tmp_path, {"report.txt": paragraph * (2_000_000 // len(paragraph) + 1)})
+    run.run_extraction([str(raw)], tmp_path / "out", model="blank:nb", timeout_s=None)
+    docs = {Path(r["source"]).name: r for r in store.read_table(tmp_path / "out", "documents").to_pylist()}
+    assert docs["report.txt"]["status"] == "ok" and docs["report.txt"]["n_chars"] > 2_000_000
