@@ -68,6 +68,27 @@ def cmd_review(a: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_train_model(a: argparse.Namespace) -> int:
+    from pipeline.train import train_model
+
+    wheel = train_model(Path(a.norne), Path(a.out), Path(a.config) if a.config else None, final=not a.dev_only)
+    print(f"model package: {wheel}\ninstall it with: .venv/bin/pip install --no-deps --force-reinstall {wheel}")
+    return 0
+
+
+def cmd_evaluate_ner(a: argparse.Namespace) -> int:
+    from pipeline.nlp import load_model
+    from pipeline.train import evaluate_ner, format_ner_scores
+
+    nlp, description, _ = load_model("nb", a.model)
+    scores = evaluate_ner(nlp, Path(a.file))
+    if a.json:
+        print(json.dumps(scores, default=str))
+    else:
+        print(format_ner_scores(scores, title=f"{description} on {a.file} (exact spans, %)"))
+    return 0
+
+
 def cmd_vacuum(a: argparse.Namespace) -> int:
     from pipeline.store import vacuum
 
@@ -112,6 +133,21 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--out", default="processed", help="folder with the tables (default processed/)")
     r.add_argument("--site", default=None, help="where to write the site (default OUT/review/)")
     r.set_defaults(func=cmd_review)
+
+    t = sub.add_parser("train-model", help="train the Norwegian NER pipeline on NorNE and build its wheel in models/")
+    t.add_argument("--norne", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "norne"),
+                   help="the NorNE folder (default ../shared/data/norne)")
+    t.add_argument("--out", default="models", help="where the wheel goes (default models/)")
+    t.add_argument("--config", default=None, help="spaCy config (default pipeline/training/ner.cfg)")
+    t.add_argument("--dev-only", action="store_true",
+                   help="train on train only and keep the best dev checkpoint (recipe search), not train+dev")
+    t.set_defaults(func=cmd_train_model)
+
+    n = sub.add_parser("evaluate-ner", help="score the Norwegian pipeline's entities on a NorNE CoNLL-U file")
+    n.add_argument("file", help="a NorNE .conllu file, e.g. ../shared/data/norne/ud/nob/no_bokmaal-ud-test.conllu")
+    n.add_argument("--json", action="store_true", help="print spaCy's score dict as JSON")
+    n.add_argument("--model", default=None, help="the pipeline to score (default: the configured one)")
+    n.set_defaults(func=cmd_evaluate_ner)
 
     v = sub.add_parser("vacuum", help="remove table versions older than --keep-days (explicit retention)")
     v.add_argument("--out", default="processed")

@@ -12,7 +12,7 @@ def run_cli(*args, timeout=300):
 def test_help_lists_commands():
     r = run_cli("--help")
     assert r.returncode == 0
-    for command in ("extract", "vacuum", "info"):
+    for command in ("extract", "review", "train-model", "evaluate-ner", "vacuum", "info"):
         assert command in r.stdout
 
 
@@ -25,3 +25,22 @@ def test_extract_local_engine_exits_zero_with_failures(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "failed: 1" in r.stdout and "bad.txt" in r.stdout
     assert (tmp_path / "out" / "latest" / "documents.parquet").exists()
+
+
+def test_evaluate_ner_prints_spacy_scores_as_json(tmp_path):
+    import json
+
+    conllu = tmp_path / "tiny.conllu"
+    conllu.write_text(
+        "# text = Innovasjon Norge gir penger.\n"
+        "1\tInnovasjon\t_\t_\t_\t_\t0\t_\t_\tname=B-ORG\n"
+        "2\tNorge\t_\t_\t_\t_\t1\t_\t_\tname=I-ORG\n"
+        "3\tgir\t_\t_\t_\t_\t0\t_\t_\tname=O\n"
+        "4\tpenger\t_\t_\t_\t_\t3\t_\tSpaceAfter=No\tname=O\n"
+        "5\t.\t_\t_\t_\t_\t3\t_\t_\tname=O\n\n",
+        encoding="utf-8",
+    )
+    r = run_cli("evaluate-ner", str(conllu), "--json")
+    assert r.returncode == 0, r.stderr
+    scores = json.loads(r.stdout)
+    assert {"ents_p", "ents_r", "ents_f", "ents_per_type"} <= set(scores)
