@@ -14,7 +14,7 @@ from pathlib import Path
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 from prefect import flow, get_run_logger, task  # noqa: E402
-from prefect.artifacts import create_markdown_artifact  # noqa: E402
+from prefect.artifacts import create_link_artifact, create_markdown_artifact  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
@@ -96,6 +96,9 @@ def extract_flow(
         summary = commit_task(plan, infos)
         review_task(summary, infos)
     create_markdown_artifact(summary_markdown(summary), key="extraction-run", description="Extraction run summary")
+    review = Path(summary.out) / "review" / "index.html"
+    if review.exists():
+        create_link_artifact(review.resolve().as_uri(), link_text="Review pages", key="review-pages")
     return summary
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -28,6 +29,9 @@ KINDS = {  # kind -> (table, label shown, colour)
     "target": ("targets", "TARGET", "#bfe1a2"),
     "action": ("actions", "ACTION", "#f4a6c6"),
 }
+MAX_PAGE_CHARS = 400_000  # longer documents show their first 400,000 characters highlighted
+MAX_TABLE_ROWS = 5_000  # rows listed per table on a document page
+RENDER_PIECE_CHARS = 2_000  # a longer line is rendered in pieces
 _SPAN = (
     '<span class="hl hl-{kind}" style="font-weight: 600; display: inline-block; position: relative; '
     'height: {{total_height}}px;">{{text}}{{span_slices}}{{span_starts}}</span>'
@@ -66,37 +70,65 @@ def describe(kind: str, row: dict) -> str:
     return " ".join(p for p in parts if p)
 
 
-def _render_line(line: str, line_start: int, rows: list[tuple[str, int, dict]], kind: str | None) -> dict:
-    """One line of the cleaned text as a displaCy manual span document: tokens are the pieces
-    between span boundaries, so each span covers whole tokens."""
-    inside = [(k, i, r) for k, i, r in rows if r["start"] >= line_start and r["end"] <= line_start + len(line)]
-    cuts = {0, len(line)}
-    for _, _, r in inside:
-        cuts.update((r["start"] - line_start, r["end"] - line_start))
-    bounds = sorted(cuts)
-    covered = [(r["start"] - line_start, r["end"] - line_start) for _, _, r in inside]
-    tokens, token_at = [], {}
-    for a, b in zip(bounds, bounds[1:]):
-        in_span = any(s <= a and b <= e for s, e in covered)
-        piece = line[a:b].strip() if in_span else line[a:b].rstrip()
-        if piece or (not in_span and line[a:b]):
-            token_at[a] = len(tokens)
+def _render_line(line: str, line_start: int, inside: list[tuple[str, int, dict]]) -> dict:
+    """One line of the cleaned text as a displaCy manual span document. Its tokens are the
+    pieces between span boundaries, so each span covers whole tokens (linear in the spans)."""
+    local = [(k, i, r, r["start"] - line_start, r["end"] - line_start) for k, i, r in inside]
+    cuts = sorted({0, len(line)} | {s for *_, s, _ in local} | {e for *_, e in local})
+    at = {c: n for n, c in enumerate(cuts)}
+    depth = [0] * len(cuts)  # +1 where a span starts, -1 where it ends
+    for *_, s, e in local:
+        depth[at[s]] += 1
+        depth[at[e]] -= 1
+    tokens: list[str] = []
+    first_token = [0] * len(cuts)  # index of the first token at or after each cut
+    open_spans = 0
+    for n, (a, b) in enumerate(zip(cuts, cuts[1:])):
+        open_spans += depth[n]
+        first_token[n] = len(tokens)
+        piece = line[a:b].strip() if open_spans else line[a:b].rstrip()
+        if piece or (not open_spans and line[a:b]):
             tokens.append(piece or " ")
+    first_token[-1] = len(tokens)
     spans = []
-    for k, i, r in inside:
-        s, e = r["start"] - line_start, r["end"] - line_start
-        idx = [token_at[a] for a in bounds if s <= a < e and a in token_at]
-        if not idx:
-            continue
-        spans.append({
-            "start_token": idx[0], "end_token": idx[-1] + 1, "label": KINDS[k][1],
-            "kb_id": html.escape(describe(k, r)), "kb_url": f"#row-{k}-{i}",
-        })
+    for k, i, r, s, e in local:
+        start_token, end_token = first_token[at[s]], first_token[at[e]]
+        if end_token > start_token:
+            spans.append({
+                "start_token": start_token, "end_token": end_token, "label": KINDS[k][1],
+                "kb_id": html.escape(describe(k, r)), "kb_url": f"#row-{k}-{i}",
+            })
     return {"text": line, "tokens": tokens, "spans": spans}
 
 
+def _pieces_of_line(line: str, spans: list[tuple[int, int]], limit: int = RENDER_PIECE_CHARS) -> list[tuple[int, int]]:
+    """A long line cut into pieces of about `limit` characters at spaces outside every span
+    (displaCy's span renderer is quadratic in a document's tokens times its spans)."""
+    if len(line) <= limit:
+        return [(0, len(line))]
+    reach: list[int] = []  # reach[i]: the furthest end of the spans starting at or before starts[i]
+    starts = sorted(spans)
+    for s, e in starts:
+        reach.append(max(e, reach[-1]) if reach else e)
+    starts_only = [s for s, _ in starts]
+    pieces, a = [], 0
+    while len(line) - a > limit:
+        c = line.rfind(" ", a + limit // 2, a + limit)
+        c = a + limit if c <= a else c
+        i = bisect_right(starts_only, c - 1) - 1
+        if i >= 0 and reach[i] > c:  # inside a span: cut where the spans end
+            c = reach[i]
+        if c >= len(line):
+            break
+        pieces.append((a, c))
+        a = c
+    pieces.append((a, len(line)))
+    return pieces
+
+
 def render_text(text: str, rows_by_kind: dict[str, list[dict]], kind: str | None) -> str:
-    """The text as HTML with the spans of `kind` (or of every kind) highlighted by displaCy."""
+    """The text as HTML with the spans of `kind` (or of every kind) highlighted by displaCy,
+    one displaCy document per line of the cleaned text."""
     kinds = [kind] if kind else list(KINDS)
     rows = sorted(((k, i, r) for k in kinds for i, r in enumerate(rows_by_kind.get(k, []))),
                   key=lambda t: (t[2]["start"], -t[2]["end"]))
@@ -104,11 +136,21 @@ def render_text(text: str, rows_by_kind: dict[str, list[dict]], kind: str | None
         "colors": {label: colour for _, label, colour in KINDS.values()},
         "template": {"span": _SPAN.format(kind=kind or "any"), "slice": _SLICE, "start": _START},
     }
-    parsed, pos = [], 0
-    for line in text.split("\n"):
-        if line.strip():
-            parsed.append(_render_line(line, pos, rows, kind))
-        pos += len(line) + 1
+    by_line: dict[int, list] = defaultdict(list)  # rows bucketed by the line they start on
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    for row in rows:
+        n = bisect_right(line_starts, row[2]["start"]) - 1
+        line_end = line_starts[n + 1] - 1 if n + 1 < len(line_starts) else len(text)
+        if row[2]["end"] <= line_end:  # a span across lines is listed below the text only
+            by_line[n].append(row)
+    parsed = []
+    for n, start in enumerate(line_starts):
+        line = text[start : line_starts[n + 1] - 1] if n + 1 < len(line_starts) else text[start:]
+        if not line.strip():
+            continue
+        for a, b in _pieces_of_line(line, [(r["start"] - start, r["end"] - start) for _, _, r in by_line.get(n, [])]):
+            inside = [t for t in by_line.get(n, []) if a <= t[2]["start"] - start and t[2]["end"] - start <= b]
+            parsed.append(_render_line(line[a:b], start + a, inside))
     return displacy.render(parsed, style="span", manual=True, options=options) if parsed else ""
 
 
@@ -154,14 +196,24 @@ def document_page(doc: dict, text: str, rows_by_kind: dict[str, list[dict]], org
         n = len(rows_by_kind.get(k, []))
         filters.append(f'<label><input type="radio" name="kind" value="{k}"><span class="swatch" '
                        f'style="background:{colour}"></span>{label.lower()} ({n})</label>')
-    views = [f'<section class="view active" data-kind="all">{render_text(text, rows_by_kind, None)}</section>']
+    shown, note = text, ""
+    if len(text) > MAX_PAGE_CHARS:  # a page stays usable: the text is cut at a line end
+        cut = text.rfind("\n", 0, MAX_PAGE_CHARS) + 1 or MAX_PAGE_CHARS
+        shown = text[:cut]
+        note = (f'<p class="muted">Showing the first {cut:,} of {len(text):,} characters; '
+                "the tables below list every row.</p>")
+    in_view = {k: [r for r in rows if r["end"] <= len(shown)] for k, rows in rows_by_kind.items()}
+    views = [f'<section class="view active" data-kind="all">{render_text(shown, in_view, None)}</section>']
     for k in KINDS:
-        views.append(f'<section class="view" data-kind="{k}">{render_text(text, rows_by_kind, k)}</section>')
+        views.append(f'<section class="view" data-kind="{k}">{render_text(shown, in_view, k)}</section>')
     tables = []
     for k, (table, label, _) in KINDS.items():
         cols = _ROW_COLUMNS[k]
-        tables.append(f"<h2>{html.escape(table)} ({len(rows_by_kind.get(k, []))})</h2>")
-        tables.append(_table(cols, [[r.get(c) for c in cols] for r in rows_by_kind.get(k, [])], kind=k))
+        rows = rows_by_kind.get(k, [])
+        tables.append(f"<h2>{html.escape(table)} ({len(rows)})</h2>")
+        if len(rows) > MAX_TABLE_ROWS:
+            tables.append(f'<p class="muted">The first {MAX_TABLE_ROWS:,} rows; all are in the Parquet tables.</p>')
+        tables.append(_table(cols, [[r.get(c) for c in cols] for r in rows[:MAX_TABLE_ROWS]], kind=k))
     tables.append(f"<h2>organisations ({len(orgs)})</h2>")
     tables.append(_table(["name", "aliases", "n_mentions"], [[o["name"], ", ".join(o["aliases"] or []), o["n_mentions"]]
                                                            for o in orgs]))
@@ -170,7 +222,7 @@ def document_page(doc: dict, text: str, rows_by_kind: dict[str, list[dict]], org
         f'<header><a href="index.html">← all documents</a><h1>{html.escape(title)}</h1>'
         f'<div class="muted">{html.escape(doc["source"])} · {html.escape(str(doc.get("language")))} · '
         f'{doc.get("n_chars")} characters · doc_id {html.escape(doc["doc_id"][:16])}…</div></header>'
-        f'<main><div class="filters">{"".join(filters)}</div>{"".join(views)}'
+        f'<main>{note}<div class="filters">{"".join(filters)}</div>{"".join(views)}'
         f'<div class="rows">{"".join(tables)}</div></main>'
     )
     return _page(title, body)
