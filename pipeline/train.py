@@ -1,0 +1,549 @@
+"""Train, evaluate and package the project's Norwegian NER pipeline (``nb_norne_sm``).
+
+Plain functions only (no CLI parsing, no orchestration imports); the CLI wires them.
+
+Data: NorNE (ltgoslo/norne, commit bd311de) as laid out in ``shared/data/norne``:
+
+* ``ndt/no_bokmaal-ndt-train.conll`` -- CoNLL-X, NDT tags, no SpaceAfter, ``name=B-ORG`` in
+  the last column.
+* ``ud/nob/no_bokmaal-ud-{dev,test}.conllu`` and ``ud/nno/no_nynorsk-ud-test.conllu`` --
+  CoNLL-U with ``SpaceAfter=No`` and ``name=...`` in MISC.
+
+Gold Docs are built directly with spaCy (words, spaces, IOB2 entities, optionally heads and
+dependency labels) and written as DocBin ``.spacy`` files, which avoids ``spacy convert``
+(error E1021 on the NDT tag columns).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Iterator
+
+NORNE_COMMIT = "bd311de"
+NORNE_LABELS = ("PER", "ORG", "LOC", "GPE_LOC", "GPE_ORG", "PROD", "EVT", "DRV", "MISC")
+
+TRAIN_FILE = "ndt/no_bokmaal-ndt-train.conll"
+DEV_FILE = "ud/nob/no_bokmaal-ud-dev.conllu"
+TEST_FILE = "ud/nob/no_bokmaal-ud-test.conllu"
+NN_TEST_FILE = "ud/nno/no_nynorsk-ud-test.conllu"
+
+PACKAGE_LANG = "nb"
+PACKAGE_NAME = "norne_sm"
+PACKAGE_VERSION = "0.1.0"
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DEFAULT_CONFIG = Path(__file__).resolve().parent / "training" / "ner.cfg"
+DEFAULT_WORK_DIR = Path("/tmp/train-work")
+
+# Sentences grouped into one training/evaluation Doc (like ``spacy convert -n 10``).
+N_SENTS = 10
+
+# Punctuation that, in running text, attaches to the previous / next token. Used to
+# reconstruct plausible spacing for the NDT train file, which has no SpaceAfter info, so
+# that the training texts look like the texts the tokenizer sees at run time.
+_NO_SPACE_BEFORE = {",", ".", ":", ";", "!", "?", ")", "]", "}", "»", "%", "...", "…"}
+_NO_SPACE_AFTER = {"(", "[", "{", "«"}
+
+
+@dataclass
+class Sentence:
+    words: list[str]
+    spaces: list[bool]
+    tags: list[str]  # IOB2 NER tags, e.g. "B-ORG", "I-ORG", "O"
+    heads: list[int] | None = None  # 0-based absolute head indices (root: itself)
+    deps: list[str] | None = None
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def _misc_get(misc: str, key: str) -> str | None:
+    if misc in ("", "_"):
+        return None
+    for part in misc.split("|"):
+        if "=" in part:
+            k, v = part.split("=", 1)
+            if k == key:
+                return v
+    return None
+
+
+def _ner_tag(misc: str) -> str:
+    tag = _misc_get(misc, "name") or "O"
+    if tag != "O" and not (tag.startswith("B-") or tag.startswith("I-")):
+        raise ValueError(f"unexpected NER tag {tag!r}")
+    return tag
+
+
+def _guess_spaces(words: list[str]) -> list[bool]:
+    spaces = []
+    for i, word in enumerate(words):
+        if i == len(words) - 1:
+            spaces.append(False)
+        elif word in _NO_SPACE_AFTER or words[i + 1] in _NO_SPACE_BEFORE:
+            spaces.append(False)
+        else:
+            spaces.append(True)
+    return spaces
+
+
+def read_conll(path: Path, *, guess_spaces: bool | None = None, limit: int = 0) -> Iterator[Sentence]:
+    """Read a CoNLL-X (NDT) or CoNLL-U (UD) NorNE file sentence by sentence.
+
+    Only ID, FORM, HEAD, DEPREL and MISC are used; the tag columns are ignored. Multiword
+    token ranges (``1-2``) and empty nodes (``1.1``) are skipped. ``SpaceAfter=No`` in MISC
+    is honoured; if the file has no SpaceAfter info (``guess_spaces`` None -> decided by the
+    suffix: ``.conll`` files get guessed spacing), spacing is reconstructed heuristically.
+    """
+    path = Path(path)
+    if guess_spaces is None:
+        guess_spaces = path.suffix == ".conll"
+    n = 0
+    rows: list[list[str]] = []
+    meta: dict[str, str] = {}
+
+    def flush() -> Sentence | None:
+        if not rows:
+            return None
+        words = [r[1] for r in rows]
+        tags = [_ner_tag(r[9] if len(r) > 9 else "_") for r in rows]
+        if guess_spaces:
+            spaces = _guess_spaces(words)
+        else:
+            spaces = [_misc_get(r[9] if len(r) > 9 else "_", "SpaceAfter") != "No" for r in rows]
+        heads: list[int] | None = []
+        deps: list[str] | None = []
+        for i, r in enumerate(rows):
+            if len(r) < 8 or not r[6].isdigit() or r[7] in ("", "_"):
+                heads = deps = None
+                break
+            h = int(r[6])
+            heads.append(i if h == 0 else h - 1)
+            deps.append("ROOT" if h == 0 else r[7])
+        return Sentence(words, spaces, tags, heads, deps, dict(meta))
+
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            line = line.rstrip("\n")
+            if not line.strip():
+                sent = flush()
+                rows, meta = [], {}
+                if sent is not None:
+                    yield sent
+                    n += 1
+                    if limit and n >= limit:
+                        return
+                continue
+            if line.startswith("#"):
+                if "=" in line:
+                    k, v = line[1:].split("=", 1)
+                    meta[k.strip()] = v.strip()
+                continue
+            cols = line.split("\t")
+            if "-" in cols[0] or "." in cols[0]:
+                continue
+            rows.append(cols)
+    sent = flush()
+    if sent is not None:
+        yield sent
+
+
+def sentences_to_docs(vocab, sentences: Iterable[Sentence], n_sents: int = N_SENTS,
+                      with_deps: bool = False) -> Iterator:
+    """Group sentences into Docs of ``n_sents`` with gold entities and sentence starts."""
+    from spacy.tokens import Doc
+
+    batch: list[Sentence] = []
+
+    def make(batch: list[Sentence]):
+        words, spaces, ents, sent_starts = [], [], [], []
+        heads: list[int] = []
+        deps: list[str] = []
+        use_deps = with_deps and all(s.heads is not None for s in batch)
+        for s in batch:
+            offset = len(words)
+            words.extend(s.words)
+            # sentences are separated by a space in the Doc text
+            sp = list(s.spaces)
+            sp[-1] = True
+            spaces.extend(sp)
+            ents.extend(s.tags)
+            sent_starts.extend([True] + [False] * (len(s.words) - 1))
+            if use_deps:
+                heads.extend(h + offset for h in s.heads)
+                deps.extend(s.deps)
+        spaces[-1] = False
+        kwargs = {}
+        if use_deps:
+            kwargs = {"heads": heads, "deps": deps}
+        else:
+            kwargs = {"sent_starts": sent_starts}
+        return Doc(vocab, words=words, spaces=spaces, ents=ents, **kwargs)
+
+    for sent in sentences:
+        batch.append(sent)
+        if len(batch) >= n_sents:
+            yield make(batch)
+            batch = []
+    if batch:
+        yield make(batch)
+
+
+def conll_to_docbin(src: Path, dest: Path, *, n_sents: int = N_SENTS, with_deps: bool = False,
+                    limit: int = 0) -> Path:
+    import spacy
+    from spacy.tokens import DocBin
+
+    nlp = spacy.blank(PACKAGE_LANG)
+    db = DocBin(store_user_data=False)
+    for doc in sentences_to_docs(nlp.vocab, read_conll(src, limit=limit), n_sents, with_deps):
+        db.add(doc)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    db.to_disk(dest)
+    return dest
+
+
+def convert_norne(norne_dir: Path, work_dir: Path, include_dev: bool = False,
+                  with_deps: bool = False, limit: int = 0) -> dict[str, Path]:
+    """Convert NorNE train/dev/test(/nynorsk test) to DocBin files in ``work_dir``.
+
+    Returns ``{"train", "dev", "test", "nn_test"}`` -> path (only files that exist). With
+    ``include_dev`` the ``"train"`` entry is a directory holding both train and dev DocBins
+    (spaCy's Corpus reads every .spacy file in a directory), for the final train+dev model.
+    ``with_deps`` also stores heads/deprels (NDT labels in the train file) for a parser.
+    ``limit`` reads only the first N sentences of each file (for tests).
+    """
+    norne_dir, work_dir = Path(norne_dir), Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+    out: dict[str, Path] = {}
+    files = {"train": TRAIN_FILE, "dev": DEV_FILE, "test": TEST_FILE, "nn_test": NN_TEST_FILE}
+    for key, rel in files.items():
+        src = norne_dir / rel
+        if not src.exists():
+            if key in ("train", "dev"):
+                raise FileNotFoundError(src)
+            continue
+        out[key] = conll_to_docbin(src, work_dir / f"{key}.spacy", with_deps=with_deps and key == "train",
+                                   limit=limit)
+    if include_dev:
+        both = work_dir / "train_dev"
+        if both.exists():
+            shutil.rmtree(both)
+        both.mkdir()
+        shutil.copy(out["train"], both / "train.spacy")
+        shutil.copy(out["dev"], both / "dev.spacy")
+        out["train"] = both
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Evaluation
+# --------------------------------------------------------------------------------------
+
+
+def _load(nlp_or_model_name):
+    import spacy
+
+    if isinstance(nlp_or_model_name, (str, Path)):
+        return spacy.load(nlp_or_model_name)
+    return nlp_or_model_name
+
+
+def evaluate_ner(nlp_or_model_name, conllu_path: Path, n_sents: int = N_SENTS,
+                 limit: int = 0) -> dict:
+    """Score a pipeline's entities on a NorNE CoNLL-U (or CoNLL-X) file, exact spans.
+
+    Gold Docs are built from the file's words, ``SpaceAfter=No`` and ``name=`` IOB2 tags; the
+    pipeline sees the raw text (its own tokenizer), and spaCy's Scorer aligns the tokens.
+    Returns spaCy's score dict (``ents_p``, ``ents_r``, ``ents_f``, ``ents_per_type`` as
+    {label: {"p", "r", "f"}}, fractions; plus whatever else the pipeline scores).
+    """
+    from spacy.training import Example
+
+    nlp = _load(nlp_or_model_name)
+    gold_docs = sentences_to_docs(nlp.vocab, read_conll(Path(conllu_path), limit=limit), n_sents)
+    examples = [Example(nlp.make_doc(gold.text), gold) for gold in gold_docs]
+    scores = nlp.evaluate(examples)
+    # A pipeline without an "ents" scorer (or with no predicted entities at all) still
+    # gets the keys, so callers can rely on them.
+    if scores.get("ents_f") is None:
+        from spacy.scorer import Scorer
+
+        scores.update(Scorer.score_spans(examples, "ents"))
+    scores.setdefault("ents_per_type", {})
+    for key in ("ents_p", "ents_r", "ents_f"):
+        if scores.get(key) is None:
+            scores[key] = 0.0
+    return scores
+
+
+def format_ner_scores(scores: dict, title: str | None = None) -> str:
+    """A plain-text P/R/F table (percent) for the overall and per-label entity scores."""
+    lines = []
+    if title:
+        lines.append(title)
+    lines.append(f"{'label':<10} {'P':>6} {'R':>6} {'F':>6}")
+    per_type = scores.get("ents_per_type") or {}
+    for label in sorted(per_type, key=lambda lab: (NORNE_LABELS.index(lab) if lab in NORNE_LABELS else 99, lab)):
+        s = per_type[label]
+        lines.append(f"{label:<10} {100 * s['p']:6.1f} {100 * s['r']:6.1f} {100 * s['f']:6.1f}")
+    lines.append(f"{'ALL':<10} {100 * (scores.get('ents_p') or 0):6.1f} "
+                 f"{100 * (scores.get('ents_r') or 0):6.1f} {100 * (scores.get('ents_f') or 0):6.1f}")
+    return "\n".join(lines)
+
+
+def _ner_summary(scores: dict) -> dict:
+    """The NER part of a score dict, rounded, JSON-friendly."""
+    return {
+        "ents_p": round(scores.get("ents_p") or 0.0, 4),
+        "ents_r": round(scores.get("ents_r") or 0.0, 4),
+        "ents_f": round(scores.get("ents_f") or 0.0, 4),
+        "ents_per_type": {
+            lab: {k: round(v, 4) for k, v in s.items()}
+            for lab, s in (scores.get("ents_per_type") or {}).items()
+        },
+        **{k: round(scores[k], 4) for k in ("dep_uas", "dep_las", "sents_f") if scores.get(k) is not None},
+    }
+
+
+# Tokenizer special cases of spaCy's nb language data that glue a sentence-final period to
+# a party name ("... enn Frp." -> one token "Frp."), which hides the ORG entity (NorNE and
+# NDT tokenize "Frp" "."). Seen on the dev file; removed from the packaged tokenizer.
+PARTY_ABBREVIATIONS = ("Ap.", "Frp.", "Sp.")
+
+
+def customize_tokenizer(nlp) -> list[str]:
+    """Remove special cases that merge party names with a following period; returns them."""
+    rules = dict(nlp.tokenizer.rules or {})
+    removed = [key for key in PARTY_ABBREVIATIONS if key in rules]
+    if removed:
+        for key in removed:
+            del rules[key]
+        nlp.tokenizer.rules = rules
+    return removed
+
+
+# --------------------------------------------------------------------------------------
+# Training and packaging
+# --------------------------------------------------------------------------------------
+
+
+def git_commit(repo: Path = REPO_ROOT) -> str:
+    """``git rev-parse HEAD`` of the project repo, or "uncommitted" (no repo / no commit)."""
+    try:
+        out = subprocess.run(["git", "rev-parse", "HEAD"], cwd=repo, capture_output=True,
+                             text=True, timeout=30)
+    except (OSError, subprocess.SubprocessError):
+        return "uncommitted"
+    commit = out.stdout.strip()
+    if out.returncode != 0 or not commit:
+        return "uncommitted"
+    return commit
+
+
+def _run(cmd: list[str], log: Path | None = None, env: dict | None = None) -> None:
+    print("+", " ".join(str(c) for c in cmd), flush=True)
+    if log is None:
+        subprocess.run([str(c) for c in cmd], check=True, env=env)
+        return
+    with log.open("a", encoding="utf-8") as fh:
+        proc = subprocess.run([str(c) for c in cmd], stdout=fh, stderr=subprocess.STDOUT, env=env)
+    if proc.returncode != 0:
+        tail = log.read_text(encoding="utf-8")[-3000:]
+        raise RuntimeError(f"command failed ({proc.returncode}): {' '.join(map(str, cmd))}\n{tail}")
+
+
+def build_wheel(model_dir: Path, out_dir: Path, work_dir: Path, name: str = PACKAGE_NAME,
+                version: str = PACKAGE_VERSION) -> Path:
+    """``spacy package`` the pipeline in ``model_dir`` and build its wheel into ``out_dir``.
+
+    Uses ``spacy package --build wheel`` when the ``build`` or ``wheel`` package is there;
+    otherwise lets spaCy write the package folder (``--build none``) and builds the wheel
+    with ``pip wheel --no-deps`` (which fetches setuptools into an isolated build env).
+    """
+    import importlib.util
+
+    pkg_root = work_dir / "package"
+    if pkg_root.exists():
+        shutil.rmtree(pkg_root)
+    pkg_root.mkdir(parents=True)
+    have_builder = any(importlib.util.find_spec(m) is not None for m in ("build", "wheel"))
+    cmd = [sys.executable, "-m", "spacy", "package", str(model_dir), str(pkg_root),
+           "--name", name, "--version", version, "--force",
+           "--build", "wheel" if have_builder else "none"]
+    _run(cmd)
+    pkg_dir = pkg_root / f"{PACKAGE_LANG}_{name}-{version}"
+    dist = pkg_dir / "dist"
+    if not have_builder:
+        _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(dist), str(pkg_dir)])
+    wheels = sorted(dist.glob("*.whl"))
+    if not wheels:
+        raise RuntimeError(f"no wheel built in {dist}")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    dest = out_dir / wheels[-1].name
+    for old in out_dir.glob(f"{PACKAGE_LANG}_{name}-*.whl"):
+        old.unlink()
+    shutil.copy(wheels[-1], dest)
+    return dest
+
+
+def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, final: bool = True,
+                work_dir: Path = DEFAULT_WORK_DIR, with_parser: bool = False,
+                extra_overrides: dict[str, str] | None = None) -> Path:
+    """The full, reproducible recipe; returns the path of the built wheel in ``out_dir``.
+
+    1. convert NorNE to DocBins in ``work_dir`` (scratch, outside the repo);
+    2. ``python -m spacy train <config>`` on CPU (``--gpu-id -1``). With ``final`` the
+       training corpus is train+dev and the fixed-length schedule of the config is run to
+       the end (``model-last``); otherwise train only, and the best dev checkpoint
+       (``model-best``) is kept;
+    3. score the model on bokmål dev and test and on nynorsk test, write meta.json
+       (training data, config, git commit, scores);
+    4. ``spacy package`` it as ``nb_norne_sm`` and build the wheel into ``out_dir``.
+    """
+    norne_dir, out_dir, work_dir = Path(norne_dir), Path(out_dir), Path(work_dir)
+    config = Path(config) if config is not None else DEFAULT_CONFIG
+    work_dir.mkdir(parents=True, exist_ok=True)
+    started = time.time()
+    data = convert_norne(norne_dir, work_dir / "data", include_dev=final, with_deps=with_parser)
+
+    train_out = work_dir / ("output-final" if final else "output")
+    if train_out.exists():
+        shutil.rmtree(train_out)
+    log = work_dir / ("train-final.log" if final else "train.log")
+    if log.exists():
+        log.unlink()
+    cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(train_out),
+           "--paths.train", str(data["train"]), "--paths.dev", str(data["dev"]), "--gpu-id", "-1"]
+    for key, value in (extra_overrides or {}).items():
+        cmd += [f"--{key}", str(value)]
+    _run(cmd, log=log)
+    model_dir = train_out / ("model-last" if final else "model-best")
+    train_seconds = round(time.time() - started)
+    return package_model(model_dir, norne_dir, out_dir, config=config, final=final,
+                         work_dir=work_dir, with_parser=with_parser, train_seconds=train_seconds)
+
+
+def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path, final: bool,
+                  work_dir: Path = DEFAULT_WORK_DIR, with_parser: bool = False,
+                  train_seconds: int | None = None) -> Path:
+    """Score a trained pipeline (bokmål dev/test, nynorsk test), write its meta.json and
+    build the ``nb_norne_sm`` wheel into ``out_dir``; returns the wheel path."""
+    import spacy
+
+    model_dir, norne_dir, config = Path(model_dir), Path(norne_dir), Path(config)
+    work_dir = Path(work_dir)
+    work_dir.mkdir(parents=True, exist_ok=True)
+
+    nlp = spacy.load(model_dir)
+    removed = customize_tokenizer(nlp)
+    if removed:
+        nlp.to_disk(model_dir)
+    scores = {
+        "bokmaal_dev": _ner_summary(evaluate_ner(nlp, norne_dir / DEV_FILE)),
+        "bokmaal_test": _ner_summary(evaluate_ner(nlp, norne_dir / TEST_FILE)),
+    }
+    if (norne_dir / NN_TEST_FILE).exists():
+        scores["nynorsk_test"] = _ner_summary(evaluate_ner(nlp, norne_dir / NN_TEST_FILE))
+
+    meta_path = model_dir / "meta.json"
+    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    test = scores["bokmaal_test"]
+    meta.update({
+        "lang": PACKAGE_LANG,
+        "name": PACKAGE_NAME,
+        "version": PACKAGE_VERSION,
+        "description": (
+            "Norwegian Bokmål NER pipeline (NorNE labels: " + ", ".join(NORNE_LABELS) + ") "
+            "trained on NorNE bokmål" + (" train+dev" if final else " train") + " with spaCy on CPU, "
+            "no static vectors. Bokmål test ents F "
+            f"{100 * test['ents_f']:.1f}."
+        ),
+        "license": "CC0-1.0 (NorNE annotations); model weights for the project's use",
+        "author": "norextract",
+        "sources": [{
+            "name": "NorNE (Norwegian Named Entities)",
+            "url": "https://github.com/ltgoslo/norne",
+            "license": "CC0-1.0",
+            "author": "LTG (University of Oslo), Språkbanken, Schibsted",
+        }],
+        "training_data": {
+            "corpus": "NorNE",
+            "norne_commit": NORNE_COMMIT,
+            "train_files": [TRAIN_FILE] + ([DEV_FILE] if final else []),
+            "dev_file": DEV_FILE,
+            "test_files": [TEST_FILE, NN_TEST_FILE],
+            "train_plus_dev": bool(final),
+            "note": ("final model trained on train+dev with the recipe chosen on dev; the "
+                     "dev scores are therefore not held-out" if final else
+                     "trained on train only; model-best by dev ents F"),
+            "dependency_labels": "NDT (from the train file)" if with_parser else None,
+        },
+        "training_config": config.read_text(encoding="utf-8"),
+        "training_config_file": str(config.relative_to(REPO_ROOT)) if config.is_relative_to(REPO_ROOT) else str(config),
+        "git_commit": git_commit(),
+        "training_seconds": train_seconds,
+        "scores": scores,
+    })
+    perf = dict(meta.get("performance") or {})
+    perf.update({k: test[k] for k in ("ents_p", "ents_r", "ents_f")})
+    perf["ents_per_type"] = test["ents_per_type"]
+    perf["evaluated_on"] = TEST_FILE
+    meta["performance"] = perf
+    meta_path.write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+    (work_dir / "scores.json").write_text(json.dumps(scores, indent=2), encoding="utf-8")
+    for key, s in scores.items():
+        print(format_ner_scores(s, title=key), flush=True)
+    wheel = build_wheel(model_dir, out_dir, work_dir)
+    (out_dir / "README.md").write_text(models_readme(meta, wheel), encoding="utf-8")
+    return wheel
+
+
+def scores_markdown(scores: dict) -> str:
+    """Markdown table: one row per label, P/R/F (percent) per evaluation set."""
+    sets = list(scores)
+    labels = [lab for lab in NORNE_LABELS if any(lab in scores[k]["ents_per_type"] for k in sets)]
+    head = "| label | " + " | ".join(f"{k} P / R / F" for k in sets) + " |"
+    lines = [head, "|---|" + "---|" * len(sets)]
+
+    def cell(s: dict | None) -> str:
+        if not s:
+            return "-"
+        return f"{100 * s['p']:.1f} / {100 * s['r']:.1f} / {100 * s['f']:.1f}"
+
+    for lab in labels:
+        lines.append(f"| {lab} | " + " | ".join(cell(scores[k]["ents_per_type"].get(lab)) for k in sets) + " |")
+    lines.append("| **all** | " + " | ".join(
+        cell({"p": scores[k]["ents_p"], "r": scores[k]["ents_r"], "f": scores[k]["ents_f"]}) for k in sets) + " |")
+    return "\n".join(lines)
+
+
+def models_readme(meta: dict, wheel: Path) -> str:
+    td = meta["training_data"]
+    return f"""# {PACKAGE_LANG}_{PACKAGE_NAME} {meta['version']}
+
+`{wheel.name}` ({wheel.stat().st_size / 1e6:.1f} MB): the project's own Norwegian NER pipeline
+(spaCy {meta.get('spacy_version', '')}, components: {', '.join(meta.get('pipeline', []))}), labels
+{', '.join(meta.get('labels', {}).get('ner', NORNE_LABELS))}.
+
+Install and load (offline): `pip install models/{wheel.name}`, then `spacy.load("{PACKAGE_LANG}_{PACKAGE_NAME}")`.
+
+## Training
+- Data: NorNE commit {td['norne_commit']}: {', '.join(td['train_files'])}
+  ({'train+dev' if td['train_plus_dev'] else 'train only'}; {td['note']}).
+- Recipe: `pipeline/train.py` `train_model()` with `{meta['training_config_file']}` on CPU
+  (`--gpu-id -1`), {meta.get('training_seconds') or '?'} s including conversion. The tokenizer is spaCy's nb tokenizer without the special
+  cases {', '.join(PARTY_ABBREVIATIONS)} (they hide sentence-final party names).
+- Git commit of the recipe: `{meta['git_commit']}`. Full config and scores: the package's `meta.json`.
+
+## Scores (exact entity spans, the pipeline's own tokenization)
+{scores_markdown(meta['scores'])}
+
+`bokmaal_test` ({TEST_FILE}) is the held-out benchmark; `nynorsk_test` ({NN_TEST_FILE}) is
+out-of-variety (the model saw no nynorsk).
+"""
