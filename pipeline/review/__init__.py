@@ -86,9 +86,18 @@ def _render_line(line: str, line_start: int, inside: list[tuple[str, int, dict]]
     for n, (a, b) in enumerate(zip(cuts, cuts[1:])):
         open_spans += depth[n]
         first_token[n] = len(tokens)
-        piece = line[a:b].strip() if open_spans else line[a:b].rstrip()
-        if piece or (not open_spans and line[a:b]):
-            tokens.append(piece or " ")
+        raw = line[a:b]
+        if not open_spans:
+            if raw:
+                tokens.append(raw.rstrip() or " ")
+        elif raw.strip():  # inside a span: spaces at a piece's edges get tokens of their own,
+            if raw[0].isspace():  # (an inline-block element would swallow them)
+                tokens.append(" ")
+            tokens.append(raw.strip())
+            if raw[-1].isspace():
+                tokens.append(" ")
+        elif raw:
+            tokens.append(" ")
     first_token[-1] = len(tokens)
     spans = []
     for k, i, r, s, e in local:
