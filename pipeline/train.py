@@ -458,6 +458,8 @@ def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path,
         "lang": PACKAGE_LANG,
         "name": PACKAGE_NAME,
         "version": PACKAGE_VERSION,
+        # any spaCy 3.8.x loads it (the architectures are the same across 3.8 patch releases)
+        "spacy_version": ">=3.8.0,<3.9.0",
         "description": (
             "Norwegian Bokmål NER pipeline (NorNE labels: " + ", ".join(NORNE_LABELS) + ") "
             "trained on NorNE bokmål" + (" train+dev" if final else " train") + " with spaCy on CPU, "
