@@ -39,7 +39,7 @@ import psutil
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "corpus"
-LENGTHS = [(0.70, 500, 3_000), (0.22, 3_000, 20_000), (0.08, 20_000, 80_000)]  # share, min, max chars
+LENGTHS = [(0.80, 500, 2_000), (0.17, 2_000, 12_000), (0.03, 20_000, 80_000)]  # share, min, max chars
 SHORT_MAX, LONG_MIN = 3_000, 50_000
 PROGRESS = re.compile(r"progress (\d+)/(\d+) documents")
 

@@ -104,7 +104,7 @@ def cmd_info(a: argparse.Namespace) -> int:
 
     p = get_pipelines(a.model)
     print(json.dumps({"model": p.model_description, "nb_pipe_names": p.nb.pipe_names,
-                      "en_pipe_names": p.en.pipe_names, "pipeline_version": pipeline_version(p.model_description)},
+                      "en_pipe_names": p.en.pipe_names, "pipeline_version": pipeline_version(p.model_description, p.model)},
                      indent=2))
     return 0
 

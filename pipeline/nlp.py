@@ -7,6 +7,7 @@ one `nlp.pipe` pass does everything. Which model was used is reported in `model_
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from dataclasses import dataclass
@@ -37,6 +38,7 @@ class Pipelines:
     nb: Language
     en: Language
     model_description: str
+    model: str | None = None  # the name asked for (None: the defaults)
 
     def for_lang(self, lang: str | None) -> Language:
         return self.en if lang == "en" else self.nb
@@ -54,13 +56,28 @@ def _candidates(lang: str, name: str | None = None) -> tuple[str, ...]:
     return (*NORWEGIAN_MODELS, *[m for m in others if m not in NORWEGIAN_MODELS])
 
 
-def _meta(name: str) -> dict | None:
-    """A model's meta.json without loading the model (installed package or folder)."""
+def _meta_path(name: str) -> Path | None:
     if spacy.util.is_package(name):
         path = spacy.util.get_package_path(name) / "meta.json"
     else:
         path = Path(name) / "meta.json"
-    return spacy.util.load_meta(path) if path.exists() else None
+    return path if path.exists() else None
+
+
+def _meta(name: str) -> dict | None:
+    """A model's meta.json without loading the model (installed package or folder)."""
+    path = _meta_path(name)
+    return spacy.util.load_meta(path) if path else None
+
+
+def model_fingerprint(model: str | None = None) -> str:
+    """A hash of the meta.json files of the models a run uses: two builds of a model with the
+    same name and version (retrained, other scores) still count as different models."""
+    h = hashlib.sha256()
+    for lang in ("nb", "en"):
+        path = next((p for p in map(_meta_path, _candidates(lang, model)) if p is not None), None)
+        h.update(path.read_bytes() if path else lang.encode())
+    return h.hexdigest()[:12]
 
 
 def _describe(meta: dict | None, lang: str) -> str:
@@ -112,7 +129,7 @@ def get_pipelines(model: str | None = None) -> Pipelines:
     add_components(nb, "nb")
     add_components(en, "en")
     nb.max_length = en.max_length = max(nb.max_length, 2 * MAX_SEGMENT_CHARS)
-    return Pipelines(nb=nb, en=en, model_description=f"{nb_desc}; en: {en_desc}")
+    return Pipelines(nb=nb, en=en, model_description=f"{nb_desc}; en: {en_desc}", model=model)
 
 
 def pieces(ct: CleanText) -> list[tuple[int, str, Segment]]:

@@ -19,7 +19,7 @@ from pipeline import __version__
 from pipeline.clean import clean, title_of
 from pipeline.document import AnalysedDocument
 from pipeline.extract import actions, amounts, organisations, targets
-from pipeline.nlp import Pipelines, analyse
+from pipeline.nlp import Pipelines, analyse, model_fingerprint
 from pipeline.read import DEFAULT_MAX_BYTES, RawDocument, path_id, read_document
 
 log = logging.getLogger(__name__)
@@ -28,10 +28,10 @@ ROW_TABLES = ("mentions", "organisations", "amounts", "targets", "actions", "tex
 
 
 @lru_cache(maxsize=4)
-def pipeline_version(model_description: str) -> str:
-    """Code version + a hash of every rule/lexicon file + the model: a document is processed
-    again when any of them changes."""
-    h = hashlib.sha256(model_description.encode())
+def pipeline_version(model_description: str, model: str | None = None) -> str:
+    """Code version + a hash of every rule/lexicon file + the models (name, version and a hash
+    of their meta.json): a document is processed again when any of them changes."""
+    h = hashlib.sha256(f"{model_description}|{model_fingerprint(model)}".encode())
     root = Path(__file__).parent
     for p in sorted(root.rglob("*")):
         if p.suffix in (".py", ".yaml", ".jsonl") and "__pycache__" not in p.parts:
@@ -133,7 +133,7 @@ def process_documents(raws: list[RawDocument], pipelines: Pipelines,
     """Rows for a batch of read documents. A document that cannot be read, cleaned, analysed
     or extracted, or that takes longer than `timeout_s`, becomes a `failed` row; the others are
     unaffected."""
-    version = pipeline_version(pipelines.model_description)
+    version = pipeline_version(pipelines.model_description, pipelines.model)
     result = BatchResult()
     for raw in raws:
         if raw.error is not None:

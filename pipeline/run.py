@@ -88,7 +88,7 @@ def plan_run(inputs: list[str], out: Path, model: str | None = None, max_bytes: 
     document whose bytes (doc_id) and pipeline version are unchanged since the newest
     complete run, and which did not fail then, is reused."""
     description = model_description(model)
-    version = pipeline_version(description)
+    version = pipeline_version(description, model)
     plan = RunPlan(run_id or new_run_id(), datetime.now(timezone.utc), str(out), [str(i) for i in inputs], version,
                    description)
     previous = store.previous_documents(out)
