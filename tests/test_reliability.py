@@ -89,14 +89,21 @@ def test_kill_nine_anywhere_loses_nothing(tmp_path, point):
     assert_no_debris(out)
 
 
+def start_run_holding_the_lock(raw: Path, out: Path, pause_s: float) -> subprocess.Popen:
+    """A CLI run that pauses `pause_s` seconds after its first batch; returns once it holds the lock."""
+    run_ = cli(str(raw), "--out", str(out), env={"PIPELINE_PAUSE_AT": f"after-batch:{pause_s}"}, wait=False)
+    deadline = time.monotonic() + 120
+    while not ((out / ".lock").exists() and (out / ".lock").read_text()):
+        assert time.monotonic() < deadline and run_.poll() is None, "the first run never took the lock"
+        time.sleep(0.2)
+    return run_
+
+
 @pytest.mark.slow
 def test_second_run_waits_or_fails_clearly_and_stale_lock_is_taken_over(tmp_path):
     raw = make_inputs(tmp_path)
     out = tmp_path / "out"
-    first = cli(str(raw), "--out", str(out), env={"PIPELINE_PAUSE_AT": "after-batch:30"}, wait=False)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not ((out / ".lock").exists() and (out / ".lock").read_text()):
-        time.sleep(0.2)
+    first = start_run_holding_the_lock(raw, out, 30)
     second = cli(str(raw), "--out", str(out))
     assert second.returncode == 3 and "locked by run" in second.stderr and "since" in second.stderr
     first.send_signal(signal.SIGKILL)  # the holder dies: its lock goes with it
@@ -110,9 +117,7 @@ def test_second_run_waits_or_fails_clearly_and_stale_lock_is_taken_over(tmp_path
 def test_second_run_can_wait_for_the_first(tmp_path):
     raw = make_inputs(tmp_path)
     out = tmp_path / "out"
-    first = cli(str(raw), "--out", str(out), env={"PIPELINE_PAUSE_AT": "after-batch:3"}, wait=False)
-    while not ((out / ".lock").exists() and (out / ".lock").read_text()):
-        time.sleep(0.2)
+    first = start_run_holding_the_lock(raw, out, 3)
     second = cli(str(raw), "--out", str(out), "--wait-lock", "120")
     assert first.wait(120) == 0 and second.returncode == 0, second.stderr
     runs = sorted(store.read_table(out, "runs").to_pylist(), key=lambda r: r["finished_at"])
