@@ -84,7 +84,7 @@ def extract_flow(
     with store.run_lock(Path(out), run_id, lock_wait_s):
         plan = discover_task(inputs, out, model, max_bytes, run_id)
         futures = [
-            process_batch_task.submit(batch, out, plan.pipeline_version, model, max_bytes, doc_timeout_s)
+            process_batch_task.submit(batch, plan.out, plan.pipeline_version, model, max_bytes, doc_timeout_s)
             for batch in plan.batches(batch_docs)
         ]
         progress = run.Progress(len(plan.to_process), logger=get_run_logger(), bar=False)

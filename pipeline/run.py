@@ -89,7 +89,7 @@ def plan_run(inputs: list[str], out: Path, model: str | None = None, max_bytes: 
     complete run, and which did not fail then, is reused."""
     description = model_description(model)
     version = pipeline_version(description, model)
-    plan = RunPlan(run_id or new_run_id(), datetime.now(timezone.utc), str(out), [str(i) for i in inputs], version,
+    plan = RunPlan(run_id or new_run_id(), datetime.now(timezone.utc), os.path.abspath(out), [str(i) for i in inputs], version,
                    description)
     previous = store.previous_documents(out)
     seen: set[str] = set()
@@ -110,7 +110,8 @@ def plan_run(inputs: list[str], out: Path, model: str | None = None, max_bytes: 
             if prev and prev["status"] == "ok" and prev["pipeline_version"] == version:
                 plan.reuse[digest] = source
                 continue
-        plan.to_process.append((str(path), source, digest, problem))
+        # absolute paths: batches may run on Dask workers started in other folders
+        plan.to_process.append((os.path.abspath(path), source, digest, problem))
     if plan.skipped_duplicates:
         log.info("skipped %d files with the same bytes as another input", len(plan.skipped_duplicates))
     return plan

@@ -192,7 +192,9 @@ def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
                 if t.i not in orgs:
                     break
                 run.append(t)
-            if not run and after and after[0].is_title:  # an inverted subject: a name and its head noun
+            if len(run) == 1 or (not run and after and after[0].is_title):
+                # an inverted subject: a name and its head noun ("Nasjonalt eksportråd"; the model
+                # may tag only the first word)
                 run = [after[0]]
                 for t in after[1:3]:
                     if not t.is_alpha or t.lower_ in lex["actor_skip"] or t.lower_ in lex["function_words"]:
