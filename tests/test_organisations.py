@@ -254,3 +254,19 @@ def test_dev_seed_names_companies_in_its_member_list(seeds_dir, analyse_text):
     assert {"Nadeno Nanoscience", "Pluvia Biotech", "Kornferry", "LMI"} <= {group_of(found, f) for f in
                                                                        ["Nadeno Nanoscience", "Pluvia Biotech", "Kornferry", "LMI"]}
     assert group_of(found, "Leif Rune Skymoen") is None
+
+
+@pytest.mark.parametrize("text, name, ok", [
+    ("Les STATSBUDSJETTET i dag.", "STATSBUDSJETTET", False),  # an all-caps heading word, not an acronym
+    ("Les OPPDRAGSBREV i dag.", "OPPDRAGSBREV", False),
+    ("Utslipp av NOx øker.", "NOx", False),  # a formula
+    ("Han jobber i Nammo nå.", "Nammo", True),
+])
+def test_names_only_the_model_found_are_checked(text, name, ok):
+    import spacy
+
+    from pipeline.extract.organisations import _model_name_ok
+
+    doc = spacy.blank("nb")(text)
+    i = next(t.i for t in doc if t.text == name)
+    assert _model_name_ok(doc[i : i + 1], set(), set()) is ok

@@ -416,6 +416,12 @@ def _model_name_ok(span: Span, lower_words: set[str], surnames: set[str]) -> boo
         return False  # a fragment of an all-caps heading
     if len(toks) == 1 and last.text.isupper() and len(last.text) <= 4:
         return False  # "QP", "RNA", "FUNN": acronyms are organisations when the text says so
+    if len(toks) == 1 and last.text.isupper() and (
+        len(last.text) >= 10 or (len(last.text) >= 7 and re.search(r"(?:ET|EN|ENE)$", last.text))
+    ):
+        return False  # "STATSBUDSJETTET", "OPPDRAGSBREV": a word of an all-caps heading, not an acronym
+    if len(toks) == 1 and re.fullmatch(r"[A-Z]{1,3}[a-z]", last.text):
+        return False  # "NOx", "SOx": formulas and units
     if len(toks) == 1 and (last.text in surnames or (last.is_sent_start and re.search(r"(?:a|en|et|ene)$", last.text))):
         return False  # "Skymoen" (a person named earlier), "Eininga", "Momentet"
     if len(toks) == 1 and span.start > 0 and doc[span.start - 1].lower_ in PLACE_PREPOSITIONS:
