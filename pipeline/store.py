@@ -153,6 +153,8 @@ def carried_batches(out: Path, name: str, doc_ids: set[str]) -> Iterator[pa.Reco
     if version is None:
         return iter(())
     files = DeltaTable(str(_table_path(out, name)), version=version).file_uris()
+    if not files:  # a version with no rows has no data files
+        return iter(())
     dataset = ds.dataset(files, format="parquet")
     return dataset.to_batches(filter=pc.field("doc_id").isin(pa.array(sorted(doc_ids), pa.string())))
 

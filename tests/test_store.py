@@ -119,3 +119,13 @@ def test_every_row_has_provenance(inputs, tmp_path):
         for r in store.read_table(out, name).to_pylist():
             assert r["doc_id"] and r["source_rule"] and r["sentence"] and r["run_id"]
             assert 0 <= r["start"] < r["end"]
+
+
+def test_a_table_left_empty_by_one_run_does_not_break_the_next(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Innovasjon Norge får 5 mill. kroner i 2025.", encoding="utf-8")  # no targets
+    run.run_extraction([str(raw)], tmp_path / "out")
+    (raw / "b.txt").write_text("Siva får 2 mill. kroner.", encoding="utf-8")
+    s = run.run_extraction([str(raw)], tmp_path / "out")  # carries a.txt forward from empty tables
+    assert s.n_reused == 1 and s.n_processed == 1 and s.rows["targets"] == 0
