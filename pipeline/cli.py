@@ -71,7 +71,8 @@ def cmd_review(a: argparse.Namespace) -> int:
 def cmd_train_model(a: argparse.Namespace) -> int:
     from pipeline.train import train_model
 
-    wheel = train_model(Path(a.norne), Path(a.out), Path(a.config) if a.config else None, final=not a.dev_only)
+    wheel = train_model(Path(a.norne), Path(a.out), Path(a.config) if a.config else None, final=not a.dev_only,
+                        work_dir=Path(a.work_dir))
     print(f"model package: {wheel}\ninstall it with: .venv/bin/pip install --no-deps --force-reinstall {wheel}")
     return 0
 
@@ -141,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--config", default=None, help="spaCy config (default pipeline/training/ner.cfg)")
     t.add_argument("--dev-only", action="store_true",
                    help="train on train only and keep the best dev checkpoint (recipe search), not train+dev")
+    t.add_argument("--work-dir", default="/tmp/train-work",
+                   help="scratch folder for the converted data and checkpoints (default /tmp/train-work)")
     t.set_defaults(func=cmd_train_model)
 
     n = sub.add_parser("evaluate-ner", help="score the Norwegian pipeline's entities on a NorNE CoNLL-U file")

@@ -33,10 +33,13 @@ TRAIN_FILE = "ndt/no_bokmaal-ndt-train.conll"
 DEV_FILE = "ud/nob/no_bokmaal-ud-dev.conllu"
 TEST_FILE = "ud/nob/no_bokmaal-ud-test.conllu"
 NN_TEST_FILE = "ud/nno/no_nynorsk-ud-test.conllu"
+# More training data for every model, decision runs included: the nynorsk dev file. It is
+# never used for evaluation here (bokmål dev decides the recipe; the test files report).
+NN_DEV_FILE = "ud/nno/no_nynorsk-ud-dev.conllu"
 
 PACKAGE_LANG = "nb"
 PACKAGE_NAME = "norne_sm"
-PACKAGE_VERSION = "0.1.0"
+PACKAGE_VERSION = "0.2.0"
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "training" / "ner.cfg"
@@ -210,18 +213,20 @@ def conll_to_docbin(src: Path, dest: Path, *, n_sents: int = N_SENTS, with_deps:
 
 def convert_norne(norne_dir: Path, work_dir: Path, include_dev: bool = False,
                   with_deps: bool = False, limit: int = 0) -> dict[str, Path]:
-    """Convert NorNE train/dev/test(/nynorsk test) to DocBin files in ``work_dir``.
+    """Convert NorNE train/dev/test(/nynorsk dev and test) to DocBin files in ``work_dir``.
 
-    Returns ``{"train", "dev", "test", "nn_test"}`` -> path (only files that exist). With
-    ``include_dev`` the ``"train"`` entry is a directory holding both train and dev DocBins
-    (spaCy's Corpus reads every .spacy file in a directory), for the final train+dev model.
+    Returns ``{"train", "dev", "test", "nn_test"}`` -> path (only files that exist). The
+    ``"train"`` entry is a directory (spaCy's Corpus reads every .spacy file in it) holding
+    the bokmål train DocBin and, where the file exists, the nynorsk dev one; with
+    ``include_dev`` also the bokmål dev DocBin, for the final train+dev model.
     ``with_deps`` also stores heads/deprels (NDT labels in the train file) for a parser.
     ``limit`` reads only the first N sentences of each file (for tests).
     """
     norne_dir, work_dir = Path(norne_dir), Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     out: dict[str, Path] = {}
-    files = {"train": TRAIN_FILE, "dev": DEV_FILE, "test": TEST_FILE, "nn_test": NN_TEST_FILE}
+    files = {"train": TRAIN_FILE, "dev": DEV_FILE, "test": TEST_FILE, "nn_test": NN_TEST_FILE,
+             "nn_dev": NN_DEV_FILE}
     for key, rel in files.items():
         src = norne_dir / rel
         if not src.exists():
@@ -230,14 +235,15 @@ def convert_norne(norne_dir: Path, work_dir: Path, include_dev: bool = False,
             continue
         out[key] = conll_to_docbin(src, work_dir / f"{key}.spacy", with_deps=with_deps and key == "train",
                                    limit=limit)
-    if include_dev:
-        both = work_dir / "train_dev"
-        if both.exists():
-            shutil.rmtree(both)
-        both.mkdir()
-        shutil.copy(out["train"], both / "train.spacy")
-        shutil.copy(out["dev"], both / "dev.spacy")
-        out["train"] = both
+    train_dir = work_dir / ("train_dev" if include_dev else "train_all")
+    if train_dir.exists():
+        shutil.rmtree(train_dir)
+    train_dir.mkdir()
+    for key in ("train", "nn_dev") + (("dev",) if include_dev else ()):
+        if key in out:
+            shutil.copy(out[key], train_dir / f"{key}.spacy")
+    out.pop("nn_dev", None)
+    out["train"] = train_dir
     return out
 
 
@@ -399,8 +405,8 @@ def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, fina
 
     1. convert NorNE to DocBins in ``work_dir`` (scratch, outside the repo);
     2. ``python -m spacy train <config>`` on CPU (``--gpu-id -1``). With ``final`` the
-       training corpus is train+dev and the fixed-length schedule of the config is run to
-       the end (``model-last``); otherwise train only, and the best dev checkpoint
+       training corpus is train+dev (+ nynorsk dev) and the fixed-length schedule of the config
+       is run to the end (``model-last``); otherwise train (+ nynorsk dev), and the best dev checkpoint
        (``model-best``) is kept;
     3. score the model on bokmål dev and test and on nynorsk test, write meta.json
        (training data, config, git commit, scores);
@@ -462,7 +468,7 @@ def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path,
         "spacy_version": ">=3.8.0,<3.9.0",
         "description": (
             "Norwegian Bokmål NER pipeline (NorNE labels: " + ", ".join(NORNE_LABELS) + ") "
-            "trained on NorNE bokmål" + (" train+dev" if final else " train") + " with spaCy on CPU, "
+            "trained on NorNE bokmål" + (" train+dev" if final else " train") + " and nynorsk dev with spaCy on CPU, "
             "no static vectors. Bokmål test ents F "
             f"{100 * test['ents_f']:.1f}."
         ),
@@ -477,13 +483,13 @@ def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path,
         "training_data": {
             "corpus": "NorNE",
             "norne_commit": NORNE_COMMIT,
-            "train_files": [TRAIN_FILE] + ([DEV_FILE] if final else []),
+            "train_files": [TRAIN_FILE, NN_DEV_FILE] + ([DEV_FILE] if final else []),
             "dev_file": DEV_FILE,
             "test_files": [TEST_FILE, NN_TEST_FILE],
             "train_plus_dev": bool(final),
-            "note": ("final model trained on train+dev with the recipe chosen on dev; the "
-                     "dev scores are therefore not held-out" if final else
-                     "trained on train only; model-best by dev ents F"),
+            "note": ("final model trained on bokmål train+dev and nynorsk dev with the recipe "
+                     "chosen on bokmål dev; the dev scores are therefore not held-out" if final else
+                     "trained on bokmål train and nynorsk dev; model-best by bokmål dev ents F"),
             "dependency_labels": "NDT (from the train file)" if with_parser else None,
         },
         "training_config": config.read_text(encoding="utf-8"),

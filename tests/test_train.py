@@ -11,6 +11,7 @@ from spacy.tokens import DocBin  # noqa: E402
 
 from pipeline.train import (  # noqa: E402
     DEV_FILE,
+    NN_DEV_FILE,
     NN_TEST_FILE,
     TEST_FILE,
     TRAIN_FILE,
@@ -116,7 +117,8 @@ def test_convert_norne_synthetic(tmp_path):
     root = _write_tiny_norne(tmp_path / "norne")
     out = convert_norne(root, tmp_path / "work")
     assert set(out) == {"train", "dev", "test", "nn_test"}
-    (train_doc,) = _docs(out["train"])
+    assert out["train"].is_dir() and [p.name for p in out["train"].glob("*.spacy")] == ["train.spacy"]
+    (train_doc,) = _docs(out["train"] / "train.spacy")
     assert train_doc.text == "Equinor kjøper i Oslo. Per Hansen smiler, sa NRK."
     assert [(e.text, e.label_) for e in train_doc.ents] == [
         ("Equinor", "ORG"), ("Oslo", "GPE_LOC"), ("Per Hansen", "PER"), ("NRK", "ORG")]
@@ -128,6 +130,15 @@ def test_convert_norne_synthetic(tmp_path):
 
     both = convert_norne(root, tmp_path / "work2", include_dev=True)["train"]
     assert both.is_dir() and sorted(p.name for p in both.glob("*.spacy")) == ["dev.spacy", "train.spacy"]
+
+    # the nynorsk dev file, where present, is training data for every model (never evaluated)
+    nn_dev = root / NN_DEV_FILE
+    nn_dev.write_text(CONLLU, encoding="utf-8")
+    out = convert_norne(root, tmp_path / "work3")
+    assert sorted(p.name for p in out["train"].glob("*.spacy")) == ["nn_dev.spacy", "train.spacy"]
+    assert "nn_dev" not in out
+    both = convert_norne(root, tmp_path / "work4", include_dev=True)["train"]
+    assert sorted(p.name for p in both.glob("*.spacy")) == ["dev.spacy", "nn_dev.spacy", "train.spacy"]
 
 
 @needs_norne
@@ -150,7 +161,7 @@ def test_convert_norne_real_slice(tmp_path):
                      ("nn_test", NN_TEST_FILE)):
         sents = list(read_conll(root / rel))
         assert len(sents) == 20
-        docs = _docs(out[key])
+        docs = _docs(out[key] / "train.spacy" if key == "train" else out[key])
         assert sum(len(list(d.sents)) for d in docs) == 20
         assert [t.text for d in docs for t in d] == [w for s in sents for w in s.words]
         expected, offset = [], 0
@@ -164,7 +175,7 @@ def test_convert_norne_real_slice(tmp_path):
         assert got == expected
         assert all(lab in {"PER", "ORG", "LOC", "GPE_LOC", "GPE_ORG", "PROD", "EVT", "DRV", "MISC"}
                    for _, _, lab in got)
-    train_ents = [e for d in _docs(out["train"]) for e in d.ents]
+    train_ents = [e for d in _docs(out["train"] / "train.spacy") for e in d.ents]
     assert train_ents, "the first 20 train sentences contain entities"
 
 
