@@ -846,6 +846,22 @@ def _canonical(grp: list[Mention]) -> tuple[str, list[str]]:
     return name, aliases
 
 
+def _word_starts(text: str, v: str):
+    """Where `v` stands as a word (a genitive -s or 's may follow), left to right: the matches
+    of a regex search, with candidates found by str.find first (fast on long texts)."""
+    i = text.find(v)
+    if i < 0:
+        return
+    pat = re.compile(rf"(?<![\w-]){re.escape(v)}(?:s|['’´]s)?(?![\w])")
+    while i >= 0:
+        m = pat.match(text, i)
+        if m:
+            yield i
+            i = text.find(v, m.end())
+        else:
+            i = text.find(v, i + 1)
+
+
 def _second_pass(document: AnalysedDocument, groups: list[list[Mention]]) -> None:
     """Once the document names an organisation, its other mentions (short forms, acronyms,
     genitives, forms inside hyphen compounds such as "Høyre-leder") are mentions too."""
@@ -881,9 +897,8 @@ def _second_pass(document: AnalysedDocument, groups: list[list[Mention]]) -> Non
                 continue
             variants = {form} | ({form.upper()} if len(form) >= 4 else set())
             for v in variants:
-                pat = re.compile(rf"(?<![\w-]){re.escape(v)}(?:s|['’´]s)?(?![\w])")
-                for m in pat.finditer(text):
-                    s, e = m.start(), m.start() + len(v)
+                for s in _word_starts(text, v):
+                    e = s + len(v)
                     if len(v) == 1 and not (text[s - 1 : s] == "(" and text[e : e + 1] in (")", ",")):
                         continue
                     if taken.overlaps(s, e):
