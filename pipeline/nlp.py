@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -42,6 +43,14 @@ class Pipelines:
 
     def for_lang(self, lang: str | None) -> Language:
         return self.en if lang == "en" else self.nb
+
+    @contextmanager
+    def memory_zone(self):
+        """A block whose Docs, and the strings and lexemes they added to the vocabularies, are
+        freed when it ends (spaCy memory zones), so that a long run's memory stays flat. Nothing
+        made by spaCy inside the block (Doc, Span, Token) may be used after it: rows are plain values."""
+        with self.nb.memory_zone(), self.en.memory_zone():
+            yield
 
 
 def _candidates(lang: str, name: str | None = None) -> tuple[str, ...]:

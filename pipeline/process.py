@@ -140,7 +140,7 @@ def process_documents(raws: list[RawDocument], pipelines: Pipelines,
             result.rows["documents"].append(document_row(raw, version))
             continue
         try:
-            with time_limit(timeout_s):
+            with time_limit(timeout_s), pipelines.memory_zone():
                 rows = _document_rows(raw, pipelines, version)
         except DocumentTimeout:
             raw.error = f"timeout: processing took longer than {timeout_s:g} s (set --doc-timeout)"

@@ -12,6 +12,8 @@ what the dead one left. Concurrent runs on one folder are serialised by `run_loc
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import fcntl
 import gc
 import json
@@ -36,6 +38,20 @@ from pipeline.schema import DOC_TABLES, RUNS, TABLES, to_table
 LATEST = "latest"
 _LATEST_DIR = ".latest"
 _LOCK = ".lock"
+
+
+try:  # glibc's malloc_trim: give freed heap pages back to the OS (absent on macOS, musl)
+    _MALLOC_TRIM = ctypes.CDLL(ctypes.util.find_library("c")).malloc_trim
+except (AttributeError, OSError, TypeError):
+    _MALLOC_TRIM = None
+
+
+def release_memory() -> None:
+    """Return memory that Arrow and delta-rs freed to the operating system. Their allocators
+    keep it for reuse, so without this a run's RSS grows with every table it writes."""
+    pa.default_memory_pool().release_unused()
+    if _MALLOC_TRIM is not None:
+        _MALLOC_TRIM(0)
 
 
 def checkpoint(point: str) -> None:
@@ -169,6 +185,7 @@ def commit(out: Path, run_id: str, tables: dict[str, pa.RecordBatchReader | pa.T
         path = str(_table_path(out, name))
         write_deltalake(path, tables[name], mode="overwrite", schema_mode="merge", commit_properties=props)
         versions[name] = DeltaTable(path).version()
+        release_memory()
         checkpoint(f"after-table:{name}")
     runs_path = str(_table_path(out, "runs"))
     write_deltalake(runs_path, to_table([run_row], RUNS), mode="append", schema_mode="merge", commit_properties=props)
@@ -176,6 +193,7 @@ def commit(out: Path, run_id: str, tables: dict[str, pa.RecordBatchReader | pa.T
     checkpoint("after-runs")
     export_latest(out, run_id)
     gc.collect()  # drop delta-rs objects now, not at interpreter exit (delta-rs issue 2184)
+    release_memory()
     return versions
 
 
@@ -194,6 +212,7 @@ def export_latest(out: Path, run_id: str) -> Path:
                 dataset = DeltaTable(str(_table_path(out, name)), version=version).to_pyarrow_dataset()
                 for batch in dataset.to_batches():
                     writer.write_batch(batch.select(schema.names).cast(schema))
+        release_memory()
         checkpoint(f"export:{name}")
     shutil.rmtree(final, ignore_errors=True)
     os.rename(tmp, final)
