@@ -102,7 +102,7 @@ def bare_nlp(texts: list[str], model_name: str, batch_sizes=(8, 32, 128)) -> dic
 
     nlp = spacy.load(model_name)
     nlp.max_length = max(nlp.max_length, max(len(t) for t in texts) + 1)
-    sample = texts[: max(20, len(texts) // 10)]
+    sample = texts[: max(100, len(texts) // 10)]  # enough documents that every batch size fills batches
     best, best_wps = batch_sizes[0], 0.0
     for bs in batch_sizes:
         t = time.perf_counter()
@@ -117,32 +117,41 @@ def bare_nlp(texts: list[str], model_name: str, batch_sizes=(8, 32, 128)) -> dic
     return {"bare_nlp_wps": sum(map(words, texts)) / (time.perf_counter() - t), "bare_nlp_batch_size": best}
 
 
-def library(paths: list[Path]) -> dict:
-    """read -> clean -> nlp -> extract per document, timed; no Prefect, no storage."""
+def library(paths: list[Path], sizes: list[int]) -> dict:
+    """read -> clean -> nlp -> extract, no Prefect, no storage, in batches of documents as the
+    product runs them (`pipeline.run.DEFAULT_BATCH_DOCS` per `process_documents` call).
+    `sizes`: each document's cleaned length. Short documents are timed again on their own (in
+    batches), and each long document alone, for their words per second."""
     from pipeline.nlp import get_pipelines
     from pipeline.process import process_documents
     from pipeline.read import read_document
+    from pipeline.run import DEFAULT_BATCH_DOCS
 
     pipelines = get_pipelines()
-    per_doc = []
-    t0 = time.perf_counter()
-    for p in paths:
-        t = time.perf_counter()
-        result = process_documents([read_document(p)], pipelines, timeout_s=None)
-        n = sum(words(r["text"]) for r in result.rows["texts"])
-        per_doc.append((len(result.rows["texts"][0]["text"]) if result.rows["texts"] else 0, n, time.perf_counter() - t))
-    total = time.perf_counter() - t0
-    n_words = sum(n for _, n, _ in per_doc)
 
-    def wps(docs):
-        return sum(n for _, n, _ in docs) / max(sum(s for _, _, s in docs), 1e-9) if docs else None
+    def timed(batches: list[list[Path]]) -> tuple[int, float]:
+        n, seconds = 0, 0.0
+        for batch in batches:
+            t = time.perf_counter()
+            result = process_documents([read_document(p) for p in batch], pipelines, timeout_s=None)
+            seconds += time.perf_counter() - t
+            n += sum(words(r["text"]) for r in result.rows["texts"])
+        return n, seconds
 
+    def in_batches(ps: list[Path]) -> list[list[Path]]:
+        return [ps[i : i + DEFAULT_BATCH_DOCS] for i in range(0, len(ps), DEFAULT_BATCH_DOCS)]
+
+    def wps(n_s: tuple[int, float]) -> float | None:
+        return n_s[0] / n_s[1] if n_s[1] > 0 else None
+
+    short = [p for p, size in zip(paths, sizes) if size <= SHORT_MAX]
+    long = [p for p, size in zip(paths, sizes) if size >= LONG_MIN]
     return {
-        "library_wps": n_words / total,
-        "short_doc_wps": wps([d for d in per_doc if d[0] <= SHORT_MAX]),
-        "long_doc_wps": wps([d for d in per_doc if d[0] >= LONG_MIN]),
-        "n_short_docs": sum(d[0] <= SHORT_MAX for d in per_doc),
-        "n_long_docs": sum(d[0] >= LONG_MIN for d in per_doc),
+        "library_wps": wps(timed(in_batches(paths))),
+        "short_doc_wps": wps(timed(in_batches(short))),
+        "long_doc_wps": wps(timed([[p] for p in long])),
+        "n_short_docs": len(short),
+        "n_long_docs": len(long),
     }
 
 
@@ -151,12 +160,13 @@ def hotspots(paths: list[Path], top: int = 5) -> list[dict]:
     from pipeline.nlp import get_pipelines
     from pipeline.process import process_documents
     from pipeline.read import read_document
+    from pipeline.run import DEFAULT_BATCH_DOCS
 
     pipelines = get_pipelines()
     prof = cProfile.Profile()
     prof.enable()
-    for p in paths:
-        process_documents([read_document(p)], pipelines, timeout_s=None)
+    for i in range(0, len(paths), DEFAULT_BATCH_DOCS):
+        process_documents([read_document(p) for p in paths[i : i + DEFAULT_BATCH_DOCS]], pipelines, timeout_s=None)
     prof.disable()
     stats = pstats.Stats(prof).stats
     rows = sorted(((v[2], k) for k, v in stats.items()), reverse=True)[:top]
@@ -253,6 +263,8 @@ def main(argv: list[str] | None = None) -> dict:
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--out", default=str(REPO / "bench" / "results.json"))
     ap.add_argument("--skip-dask", action="store_true", help="leave out the scale-out runs")
+    ap.add_argument("--library-only", action="store_true",
+                    help="only the corpus, the bare model and the library (no product, memory or Dask runs)")
     ap.add_argument("--profile-docs", type=int, default=60, help="documents profiled for the hot spots")
     a = ap.parse_args(argv)
 
@@ -283,10 +295,12 @@ def main(argv: list[str] | None = None) -> dict:
                 pass
             r.update(bare_nlp_wps=r["n_words"] / (time.perf_counter() - t), bare_nlp_batch_size=None)
         print(f"bare nlp: {r['bare_nlp_wps']:.0f} words/s", flush=True)
-        r.update(library(paths))
+        r.update(library(paths, [len(t) for t in texts]))
         r["library_ratio"] = r["library_wps"] / r["bare_nlp_wps"]
         print(f"library: {r['library_wps']:.0f} words/s ({r['library_ratio']:.2f} of bare)", flush=True)
         r["hotspots"] = hotspots(paths[: a.profile_docs])
+        if a.library_only:
+            return _finish(r, a.out)
 
         server, url, r["server_start_s"] = start_prefect_server(work / "prefect-home")
         env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(work / "prefect-home"),
@@ -318,7 +332,11 @@ def main(argv: list[str] | None = None) -> dict:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(30)
         shutil.rmtree(work, ignore_errors=True)
-    Path(a.out).write_text(json.dumps(r, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return _finish(r, a.out)
+
+
+def _finish(r: dict, out: str) -> dict:
+    Path(out).write_text(json.dumps(r, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(r))
     return r
 

@@ -13,3 +13,42 @@ def test_a_retrained_model_with_the_same_name_changes_the_pipeline_version(tmp_p
     assert model_description(str(a)).split(";")[0] == model_description(str(b)).split(";")[0] == "nb_norne_sm 0.1.0"
     assert model_fingerprint(str(a)) != model_fingerprint(str(b))
     assert pipeline_version(model_description(str(a)), str(a)) != pipeline_version(model_description(str(b)), str(b))
+
+
+def _raw(name, text):
+    from pipeline.read import RawDocument, path_id
+
+    return RawDocument(source=name, doc_id=path_id(name), reader="text", text=text)
+
+
+TEXTS = {
+    "a.txt": "Innovasjon Norge får 12 mill. kroner i 2026.\n\nRegjeringen vil styrke Forskningsrådet.",
+    "b.txt": "Målet er å øke eksporten til 50 milliarder kroner innen 2030, sier Siva.",
+    "c.txt": "The Government will invest NOK 3 billion in the state budget for 2019.",
+}
+
+
+def test_shared_nlp_pass_gives_the_rows_of_one_document_at_a_time(pipelines):
+    from pipeline.process import process_documents
+
+    together = process_documents([_raw(n, t) for n, t in TEXTS.items()], pipelines)
+    alone = [process_documents([_raw(n, t)], pipelines) for n, t in TEXTS.items()]
+    for table in ("mentions", "organisations", "amounts", "targets", "actions", "texts"):
+        assert together.rows[table] == [r for a in alone for r in a.rows[table]], table
+
+
+def test_a_document_failing_in_the_shared_pass_fails_alone(pipelines, monkeypatch):
+    import pipeline.process as process
+
+    real = process.clean
+
+    def broken(text, blocks=None):
+        if "KAPUTT" in text:
+            raise ValueError("broken")
+        return real(text, blocks)
+
+    monkeypatch.setattr(process, "clean", broken)
+    raws = [_raw(n, t) for n, t in TEXTS.items()] + [_raw("bad.txt", "KAPUTT dokument om 5 mill. kroner.")]
+    docs = {r["source"]: r for r in process.process_documents(raws, pipelines).rows["documents"]}
+    assert docs["bad.txt"]["status"] == "failed" and docs["bad.txt"]["error"].startswith("cleaning failed")
+    assert all(docs[n]["status"] == "ok" for n in TEXTS)
