@@ -23,7 +23,7 @@ def _detector():
 
 def detect_language(text: str) -> str | None:
     """`en` or `no` (Norwegian, variant decided per document); None when too short to tell."""
-    if sum(ch.isalpha() for ch in text) < MIN_LETTERS:
+    if sum(map(str.isalpha, text)) < MIN_LETTERS:
         return None
     lang = _detector().detect_language_of(text)
     if lang is None:
