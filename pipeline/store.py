@@ -136,17 +136,23 @@ def table_version(out: Path, name: str, run_id: str) -> int | None:
     return None
 
 
-def read_table(out: Path, name: str, run_id: str | None = None) -> pa.Table:
+def read_table(out: Path, name: str, run_id: str | None = None, columns: list[str] | None = None,
+               doc_ids: set[str] | None = None) -> pa.Table:
     """Table `name` as written by `run_id` (default: the newest complete run); empty before
-    the first run. Readers use this so that they never mix two runs' tables."""
+    the first run. Readers use this so that they never mix two runs' tables. `columns` and
+    `doc_ids` read only those columns, and only the rows of those documents."""
     schema = TABLES[name]
     if name == "runs":
         return committed_runs(out) or schema.empty_table()
     run_id = run_id or latest_run_id(out)
     version = table_version(out, name, run_id) if run_id else None
     if version is None:
-        return schema.empty_table()
-    return DeltaTable(str(_table_path(out, name)), version=version).to_pyarrow_table()
+        return schema.empty_table().select(columns or schema.names)
+    dt = DeltaTable(str(_table_path(out, name)), version=version)
+    if columns is None and doc_ids is None:
+        return dt.to_pyarrow_table()
+    rows = None if doc_ids is None else pc.field("doc_id").isin(pa.array(sorted(doc_ids), pa.string()))
+    return dt.to_pyarrow_dataset().to_table(columns=columns, filter=rows)
 
 
 def previous_documents(out: Path) -> dict[str, dict]:

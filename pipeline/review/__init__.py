@@ -282,39 +282,57 @@ def index_page(run: dict | None, docs: list[dict], counts: dict[str, Counter], a
     return _page("Extraction review", body)
 
 
+PAGE_BATCH_DOCS = 200  # document pages are built this many at a time (memory stays bounded)
+ROW_TABLES = ("mentions", "organisations", "amounts", "targets", "actions")
+
+
 def build_site(out: Path, site: Path | None = None, only: set[str] | None = None) -> Path:
     """Write the review site for the newest complete run in `out`; returns index.html's path.
-    `only`: rebuild just these documents' pages (and the index); the others are kept as they are."""
+    `only`: rebuild just these documents' pages (and the index); the others are kept as they are.
+    Rows are read for a batch of pages at a time, never the whole run's at once."""
     out = Path(out)
     site = Path(site) if site else out / "review"
     site.mkdir(parents=True, exist_ok=True)
-    tables = {t: store.read_table(out, t).to_pylist()
-              for t in ("documents", "mentions", "organisations", "amounts", "targets", "actions")}
+    documents = store.read_table(out, "documents").to_pylist()
     runs = store.read_table(out, "runs").to_pylist()
     run_id = store.latest_run_id(out)
     run = next((r for r in runs if r["run_id"] == run_id), None)
-    texts = store.read_texts(out)
-    counts = {t: Counter(r["doc_id"] for r in tables[t]) for t in tables}
-    by_doc: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
-    for k, (table, _, _) in KINDS.items():
-        for r in sorted(tables[table], key=lambda r: r["start"]):
-            by_doc[r["doc_id"]][k].append(r)
-    orgs_by_doc = defaultdict(list)
-    for o in tables["organisations"]:
-        orgs_by_doc[o["doc_id"]].append(o)
-    keep = {"index.html"}
-    for d in tables["documents"]:
-        if d["status"] != "ok" or d["doc_id"] not in texts:
+    with_text = set(store.read_table(out, "texts", columns=["doc_id"]).column("doc_id").to_pylist())
+    counts = {t: Counter(store.read_table(out, t, columns=["doc_id"]).column("doc_id").to_pylist()) for t in ROW_TABLES}
+    keep, todo = {"index.html"}, []
+    for d in documents:
+        if d["status"] != "ok" or d["doc_id"] not in with_text:
             continue
         name = page_name(d["doc_id"])
         keep.add(name)
         if only is not None and d["doc_id"] not in only and (site / name).exists():
             continue
-        (site / name).write_text(document_page(d, texts[d["doc_id"]], by_doc[d["doc_id"]], orgs_by_doc[d["doc_id"]]),
-                                 encoding="utf-8")
+        todo.append(d)
+    for i in range(0, len(todo), PAGE_BATCH_DOCS):
+        _write_pages(out, site, todo[i : i + PAGE_BATCH_DOCS])
+        store.release_memory()
     index = site / "index.html"
-    index.write_text(index_page(run, tables["documents"], counts, tables["amounts"], tables["actions"]), encoding="utf-8")
+    amounts = store.read_table(out, "amounts", columns=["year", "currency", "low"]).to_pylist()
+    actions = store.read_table(out, "actions", columns=["actor"]).to_pylist()
+    index.write_text(index_page(run, documents, counts, amounts, actions), encoding="utf-8")
     for stale in site.glob("doc-*.html"):
         if stale.name not in keep:
             stale.unlink()
     return index
+
+
+def _write_pages(out: Path, site: Path, docs: list[dict]) -> None:
+    """The pages of these documents, from their rows only."""
+    ids = {d["doc_id"] for d in docs}
+    texts = store.read_table(out, "texts", doc_ids=ids)
+    texts = dict(zip(texts.column("doc_id").to_pylist(), texts.column("text").to_pylist()))
+    by_doc: dict[str, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
+    for k, (table, _, _) in KINDS.items():
+        for r in sorted(store.read_table(out, table, doc_ids=ids).to_pylist(), key=lambda r: r["start"]):
+            by_doc[r["doc_id"]][k].append(r)
+    orgs_by_doc = defaultdict(list)
+    for o in store.read_table(out, "organisations", doc_ids=ids).to_pylist():
+        orgs_by_doc[o["doc_id"]].append(o)
+    for d in docs:
+        (site / page_name(d["doc_id"])).write_text(
+            document_page(d, texts[d["doc_id"]], by_doc[d["doc_id"]], orgs_by_doc[d["doc_id"]]), encoding="utf-8")
