@@ -30,6 +30,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span
 
 from pipeline.document import AnalysedDocument, provenance
+from pipeline.extract.alternation import alternation
 
 _HERE = Path(__file__).parent
 LEXICON = yaml.safe_load((_HERE / "amounts.yaml").read_text(encoding="utf-8"))
@@ -73,42 +74,8 @@ def _norm(s: str) -> str:
 
 
 def _alt(words) -> str:
-    return _alt_of(frozenset(w for w in words if w))
-
-
-@lru_cache(maxsize=64)
-def _alt_of(words: frozenset[str]) -> str:
-    """A regex alternation of words (a space matches any run of whitespace) that prefers the
-    longest word, written as a trie: "mill", "mill." and "million" share their "mill", so the
-    regex engine reads each character once instead of trying every word in turn (much faster
-    with hundreds of words). Words that differ only in case fall back to a plain alternation,
-    longest first (they would match the same text under re.I)."""
-    trie: dict = {}
-    for w in words:
-        node = trie
-        for ch in w:
-            node = node.setdefault(ch, {})
-        node[""] = {}  # a word ends here
-
-    def branch(node: dict) -> str | None:
-        chars = [ch for ch in node if ch]
-        if len({ch.casefold() for ch in chars}) < len(chars):
-            return None
-        parts = []
-        for ch in sorted(chars):
-            rest = branch(node[ch])
-            if rest is None:
-                return None
-            parts.append((r"\s+" if ch == " " else re.escape(ch)) + rest)
-        if not parts:
-            return ""
-        body = parts[0] if len(parts) == 1 else "(?:" + "|".join(parts) + ")"
-        return f"(?:{body})?" if "" in node else body  # a longer word first, then the word that ends here
-
-    trie_re = branch(trie)
-    if trie_re is not None:
-        return trie_re
-    return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in sorted(words, key=len, reverse=True))
+    """The words as one regex alternation, longest first; a space matches any whitespace."""
+    return alternation(words, space=r"\s+", ignorecase=True)
 
 
 @dataclass

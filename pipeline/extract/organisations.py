@@ -29,6 +29,7 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokens import Doc, Span
 
 from pipeline.document import AnalysedDocument
+from pipeline.extract.alternation import alternation
 
 HERE = Path(__file__).parent
 RULES = yaml.safe_load((HERE / "organisations.yaml").read_text(encoding="utf-8"))
@@ -380,8 +381,7 @@ def _candidates(document: AnalysedDocument) -> list[Mention]:
 @lru_cache(maxsize=1)
 def _compound_regex() -> re.Pattern:
     forms = {f for e in gazetteer() for f in e.forms if not e.is_weak(f)}
-    alternation = "|".join(re.escape(f) for f in sorted(forms, key=len, reverse=True))
-    return re.compile(rf"(?<![\w-])({alternation})-[a-zæøå]")
+    return re.compile(rf"(?<![\w-])({alternation(forms)})-[a-zæøå]")
 
 
 def _compound_prefixes(document: AnalysedDocument) -> list[Mention]:
