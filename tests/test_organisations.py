@@ -261,12 +261,34 @@ def test_dev_seed_names_companies_in_its_member_list(seeds_dir, analyse_text):
     ("Les OPPDRAGSBREV i dag.", "OPPDRAGSBREV", False),
     ("Utslipp av NOx øker.", "NOx", False),  # a formula
     ("Han jobber i Nammo nå.", "Nammo", True),
+    # capitalised by position (after a heading's colon) and in the definite form: a common noun
+    ("STATSBUDSJETTET: Budsjettforslaget for 2021 gir ikke vekst.", "Budsjettforslaget", False),
+    ("Kunde: Nammo betaler.", "Nammo", True),
+    ("Deres ref Vår ref 21/1234", "Vår", False),  # a stop word of the language
+    ("Innovasjon Norge Postboks 448 Sentrum 0104 OSLO", "Sentrum", False),  # an address's postal district
+    ("Postboks 448 er leid av Nammo.", "Nammo", True),
+    ("5.1. BAKGRUNN OG FAKTA", "BAKGRUNN", False),  # a word of an all-caps heading
+    ("Avtalen med EQUINOR ble signert.", "EQUINOR", True),
+    ("Dette gjelder API-produksjon i Norge.", "API-produksjon", False),  # a compound common noun
+    ("Han leder Gjønnes-utvalget nå.", "Gjønnes-utvalget", True),
+    ("Vi vil styrke koordinering. Koordinerings og støtteaktivitet er viktig.", "Koordinerings", False),
 ])
 def test_names_only_the_model_found_are_checked(text, name, ok):
     import spacy
 
     from pipeline.extract.organisations import _model_name_ok
 
+    from pipeline.extract.organisations import _lower_words_of
+
     doc = spacy.blank("nb")(text)
     i = next(t.i for t in doc if t.text == name)
-    assert _model_name_ok(doc[i : i + 1], set(), set()) is ok
+    assert _model_name_ok(doc[i : i + 1], _lower_words_of(text), set()) is ok
+
+
+def test_a_list_of_places_the_model_took_for_one_name_is_not_an_organisation():
+    import spacy
+
+    from pipeline.extract.organisations import _model_name_ok
+
+    doc = spacy.blank("nb")("Fabrikkene ligger i Horten, Overhalla, Kløfta, Kjeller og Halden.")
+    assert _model_name_ok(doc[5:10], set(), set()) is False  # "Overhalla, Kløfta, Kjeller"

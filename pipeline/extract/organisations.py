@@ -134,6 +134,9 @@ STRONG_RULES = {"head_suffix", "name_head", "name_head_joined", "lower_head", "p
 LOWER_HEADS = set(RULES["lower_heads"])
 HEAD_WORDS = {h.casefold() for h in RULES["name_heads"] + RULES["reference_heads"]}
 PLACE_PREPOSITIONS = set(RULES["place_prepositions"])
+ADDRESS_CUES = set(RULES["address_cues"])
+CAPITALISING_TOKENS = set(RULES["capitalising_tokens"])
+HEAD_SUFFIX = re.compile(rf"(?:{_words('head_suffixes')})s?$")
 NER_REJECT_AFTER = set(RULES["ner_reject_after"])
 NOT_ORG_ENDINGS = re.compile(rf"(?:{_words('not_org_endings')})$")
 ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-ZÆØÅ])$")
@@ -344,8 +347,30 @@ def _lower_words_of(text: str) -> frozenset[str]:
 
 
 def _generic_word(span: Span, lower_words: set[str]) -> bool:
-    """One capitalised word that the document also uses in lower case ("Climate", "Rapporten")."""
-    return len(span) == 1 and span.text.lower() != span.text and span.text.lower() in lower_words
+    """One capitalised word that the document also uses in lower case ("Climate", "Rapporten")
+    (also in the genitive: "Katapultsentrenes") or that is a stop word ("Vår ref")."""
+    if len(span) != 1 or span.text.lower() == span.text:
+        return False
+    word = span.text.lower()
+    return word in lower_words or (word.endswith("s") and word[:-1] in lower_words) or span[0].is_stop
+
+
+def _capitalised_by_position(tok) -> bool:
+    """A word at a sentence start or right after a colon, bullet, dash or opening quote."""
+    return tok.is_sent_start or (tok.i > 0 and tok.doc[tok.i - 1].text in CAPITALISING_TOKENS)
+
+
+def _in_all_caps_run(span: Span) -> bool:
+    """The span has an all-caps word (of two letters or more) right before or after it."""
+    doc = span.doc
+    neighbours = [doc[i] for i in (span.start - 1, span.end) if 0 <= i < len(doc)]
+    return any(t.is_alpha and len(t.text) >= 2 and t.text.isupper() for t in neighbours)
+
+
+def _in_address(span: Span) -> bool:
+    """The postal district of an address: "Postboks 448 Sentrum 0104 OSLO"."""
+    doc, i = span.doc, span.start
+    return i >= 2 and doc[i - 1].like_num and doc[i - 2].lower_ in ADDRESS_CUES
 
 
 def _candidates(document: AnalysedDocument) -> list[Mention]:
@@ -414,6 +439,12 @@ def _model_name_ok(span: Span, lower_words: set[str], surnames: set[str]) -> boo
         return False  # "Grønn plattform", "Norsk legemiddelproduksjon": a described thing
     if len(toks) > 1 and all(t.text.isupper() for t in toks if t.is_alpha):
         return False  # a fragment of an all-caps heading
+    if last.text.isupper() and _in_all_caps_run(span):
+        return False  # "5.1. BAKGRUNN OG FAKTA": a word of an all-caps heading
+    if any(t.text == "," for t in toks):
+        return False  # "Overhalla, Kløfta, Kjeller": a list, not one name
+    if "-" in last.text and last.text.rsplit("-", 1)[1][:1].islower() and not HEAD_SUFFIX.search(last.lower_):
+        return False  # "API-produksjon": a compound common noun
     if len(toks) == 1 and last.text.isupper() and len(last.text) <= 4:
         return False  # "QP", "RNA", "FUNN": acronyms are organisations when the text says so
     if len(toks) == 1 and last.text.isupper() and (
@@ -422,8 +453,10 @@ def _model_name_ok(span: Span, lower_words: set[str], surnames: set[str]) -> boo
         return False  # "STATSBUDSJETTET", "OPPDRAGSBREV": a word of an all-caps heading, not an acronym
     if len(toks) == 1 and re.fullmatch(r"[A-Z]{1,3}[a-z]", last.text):
         return False  # "NOx", "SOx": formulas and units
-    if len(toks) == 1 and (last.text in surnames or (last.is_sent_start and re.search(r"(?:a|en|et|ene)$", last.text))):
-        return False  # "Skymoen" (a person named earlier), "Eininga", "Momentet"
+    if len(toks) == 1 and (last.text in surnames or (_capitalised_by_position(last) and re.search(r"(?:a|en|et|ene)$", last.text))):
+        return False  # "Skymoen" (a person named earlier), "Eininga", "Momentet", "TITTEL: Budsjettforslaget"
+    if _in_address(span):
+        return False  # "Postboks 448 Sentrum"
     if len(toks) == 1 and span.start > 0 and doc[span.start - 1].lower_ in PLACE_PREPOSITIONS:
         return False  # "i Uppsala"
     opened = [t.text for t in doc[max(0, span.start - 3) : span.start]]
