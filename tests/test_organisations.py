@@ -292,3 +292,14 @@ def test_a_list_of_places_the_model_took_for_one_name_is_not_an_organisation():
 
     doc = spacy.blank("nb")("Fabrikkene ligger i Horten, Overhalla, Kløfta, Kjeller og Halden.")
     assert _model_name_ok(doc[5:10], set(), set()) is False  # "Overhalla, Kløfta, Kjeller"
+
+
+def test_a_model_name_around_og_is_cut_to_its_first_name():
+    import spacy
+
+    from pipeline.extract.organisations import _before_coordinator
+
+    doc = spacy.blank("nb")("Både Future Materials, Digicat og Manufacturing technology tilbyr tjenester.")
+    assert _before_coordinator(doc[4:7]).text == "Digicat"
+    doc = spacy.blank("nb")("Han jobber i Nordisk Sol- og Vindkraft nå.")
+    assert _before_coordinator(doc[3:7]).text == "Nordisk Sol- og Vindkraft"  # a hyphen before "og": one name

@@ -136,6 +136,7 @@ HEAD_WORDS = {h.casefold() for h in RULES["name_heads"] + RULES["reference_heads
 PLACE_PREPOSITIONS = set(RULES["place_prepositions"])
 ADDRESS_CUES = set(RULES["address_cues"])
 CAPITALISING_TOKENS = set(RULES["capitalising_tokens"])
+COORDINATORS = set(RULES["coordinators"])
 HEAD_SUFFIX = re.compile(rf"(?:{_words('head_suffixes')})s?$")
 NER_REJECT_AFTER = set(RULES["ner_reject_after"])
 NOT_ORG_ENDINGS = re.compile(rf"(?:{_words('not_org_endings')})$")
@@ -360,6 +361,15 @@ def _capitalised_by_position(tok) -> bool:
     return tok.is_sent_start or (tok.i > 0 and tok.doc[tok.i - 1].text in CAPITALISING_TOKENS)
 
 
+def _before_coordinator(span: Span) -> Span:
+    """A model name with "og"/"and" inside joins two names ("Digicat og Manufacturing
+    technology"): keep the first. Not after a hyphen: "Helse- og omsorgsdepartementet" is one."""
+    for k in range(1, len(span) - 1):
+        if span[k].lower_ in COORDINATORS and not span[k - 1].text.endswith("-"):
+            return span[:k]
+    return span
+
+
 def _in_all_caps_run(span: Span) -> bool:
     """The span has an all-caps word (of two letters or more) right before or after it."""
     doc = span.doc
@@ -396,6 +406,8 @@ def _candidates(document: AnalysedDocument) -> list[Mention]:
                 while (span is not None and len(span) > 1 and (span.start == 0 or span[0].is_sent_start)
                        and not span[0].text.isupper() and span[0].lower_ in lower_words):
                     span = span[1:]  # a capitalised common word at a sentence start ("Styrket Nordisk ...")
+                if span is not None:
+                    span = _before_coordinator(span)
                 if span is not None and plausible(span, persons, places) and _model_name_ok(span, lower_words, surnames):
                     found.append(_mention(offset, span, f"ner:{doc.lang_}:{ent.label_}", PRIORITY["ner"], lookup(span.text)))
     found.extend(_member_lists(document))
