@@ -138,6 +138,7 @@ ADDRESS_CUES = set(RULES["address_cues"])
 CAPITALISING_TOKENS = set(RULES["capitalising_tokens"])
 COORDINATORS = set(RULES["coordinators"])
 HEAD_SUFFIX = re.compile(rf"(?:{_words('head_suffixes')})s?$")
+HEAD_OR_LOWER_HEAD_END = re.compile(rf"(?:{_words('head_suffixes')}|{_words('lower_heads')})s?$")
 NER_REJECT_AFTER = set(RULES["ner_reject_after"])
 NOT_ORG_ENDINGS = re.compile(rf"(?:{_words('not_org_endings')})$")
 ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-ZÆØÅ])$")
@@ -701,7 +702,7 @@ def _defined_name(document, offset, doc, paren_i, acr, persons) -> Mention | Non
         content = [t for t in span if t.lower_ not in CONNECTORS]
         entry = lookup(span.text)
         capitalised = all(t.text[:1].isupper() for t in content) and len(content) >= 2
-        headed = any(re.search(rf"(?:{_words('head_suffixes')}|{_words('lower_heads')})s?$", t.lower_) for t in content)
+        headed = any(HEAD_OR_LOWER_HEAD_END.search(t.lower_) for t in content)
         if entry is None and not capitalised and not headed:
             return None
         if entry is None and not headed and content[-1].lower_ in _lower_words(document):
