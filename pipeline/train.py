@@ -43,6 +43,11 @@ PACKAGE_VERSION = "0.2.0"
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "training" / "ner.cfg"
+# The training-time augmenter the config may name (loaded by ``spacy train --code``).
+AUGMENT_CODE = Path(__file__).resolve().parent / "training" / "augment.py"
+# Components a config may train beside the NER only as extra objectives for the shared
+# tok2vec; they are removed before packaging (the product runs tok2vec + ner).
+AUXILIARY_COMPONENTS = ("tagger", "parser")
 DEFAULT_WORK_DIR = Path("/tmp/train-work")
 
 # Sentences grouped into one training/evaluation Doc (like ``spacy convert -n 10``).
@@ -63,6 +68,16 @@ class Sentence:
     heads: list[int] | None = None  # 0-based absolute head indices (root: itself)
     deps: list[str] | None = None
     meta: dict[str, str] = field(default_factory=dict)
+    pos: list[str] | None = None  # NDT part of speech (CoNLL-X files only), see _ndt_pos
+
+
+def _ndt_pos(pos: str, feats: str) -> str:
+    """The NDT part of speech of a CoNLL-X row, with proper and common nouns told apart
+    (``subst`` + features ``prop|...`` -> ``subst_prop``): the auxiliary tagger's labels."""
+    kind = feats.split("|", 1)[0]
+    if pos == "subst" and kind in ("prop", "appell"):
+        return f"subst_{kind}"
+    return pos
 
 
 def _misc_get(misc: str, key: str) -> str | None:
@@ -98,14 +113,16 @@ def _guess_spaces(words: list[str]) -> list[bool]:
 def read_conll(path: Path, *, guess_spaces: bool | None = None, limit: int = 0) -> Iterator[Sentence]:
     """Read a CoNLL-X (NDT) or CoNLL-U (UD) NorNE file sentence by sentence.
 
-    Only ID, FORM, HEAD, DEPREL and MISC are used; the tag columns are ignored. Multiword
+    Only ID, FORM, HEAD, DEPREL and MISC are used, and in CoNLL-X (NDT) files the part of
+    speech (``Sentence.pos``); UD tags are a different tag set and are ignored. Multiword
     token ranges (``1-2``) and empty nodes (``1.1``) are skipped. ``SpaceAfter=No`` in MISC
     is honoured; if the file has no SpaceAfter info (``guess_spaces`` None -> decided by the
     suffix: ``.conll`` files get guessed spacing), spacing is reconstructed heuristically.
     """
     path = Path(path)
+    ndt = path.suffix == ".conll"
     if guess_spaces is None:
-        guess_spaces = path.suffix == ".conll"
+        guess_spaces = ndt
     n = 0
     rows: list[list[str]] = []
     meta: dict[str, str] = {}
@@ -128,7 +145,8 @@ def read_conll(path: Path, *, guess_spaces: bool | None = None, limit: int = 0) 
             h = int(r[6])
             heads.append(i if h == 0 else h - 1)
             deps.append("ROOT" if h == 0 else r[7])
-        return Sentence(words, spaces, tags, heads, deps, dict(meta))
+        pos = [_ndt_pos(r[3], r[5]) for r in rows] if ndt and all(len(r) > 5 for r in rows) else None
+        return Sentence(words, spaces, tags, heads, deps, dict(meta), pos)
 
     with path.open(encoding="utf-8") as fh:
         for line in fh:
@@ -157,8 +175,9 @@ def read_conll(path: Path, *, guess_spaces: bool | None = None, limit: int = 0) 
 
 
 def sentences_to_docs(vocab, sentences: Iterable[Sentence], n_sents: int = N_SENTS,
-                      with_deps: bool = False) -> Iterator:
-    """Group sentences into Docs of ``n_sents`` with gold entities and sentence starts."""
+                      with_deps: bool = False, with_tags: bool = False) -> Iterator:
+    """Group sentences into Docs of ``n_sents`` with gold entities and sentence starts
+    (``with_deps``: heads and labels instead; ``with_tags``: the NDT part of speech as TAG)."""
     from spacy.tokens import Doc
 
     batch: list[Sentence] = []
@@ -167,7 +186,9 @@ def sentences_to_docs(vocab, sentences: Iterable[Sentence], n_sents: int = N_SEN
         words, spaces, ents, sent_starts = [], [], [], []
         heads: list[int] = []
         deps: list[str] = []
+        pos: list[str] = []
         use_deps = with_deps and all(s.heads is not None for s in batch)
+        use_tags = with_tags and all(s.pos is not None for s in batch)
         for s in batch:
             offset = len(words)
             words.extend(s.words)
@@ -180,12 +201,12 @@ def sentences_to_docs(vocab, sentences: Iterable[Sentence], n_sents: int = N_SEN
             if use_deps:
                 heads.extend(h + offset for h in s.heads)
                 deps.extend(s.deps)
+            if use_tags:
+                pos.extend(s.pos)
         spaces[-1] = False
-        kwargs = {}
-        if use_deps:
-            kwargs = {"heads": heads, "deps": deps}
-        else:
-            kwargs = {"sent_starts": sent_starts}
+        kwargs: dict = {"heads": heads, "deps": deps} if use_deps else {"sent_starts": sent_starts}
+        if use_tags:
+            kwargs["tags"] = pos
         return Doc(vocab, words=words, spaces=spaces, ents=ents, **kwargs)
 
     for sent in sentences:
@@ -198,13 +219,13 @@ def sentences_to_docs(vocab, sentences: Iterable[Sentence], n_sents: int = N_SEN
 
 
 def conll_to_docbin(src: Path, dest: Path, *, n_sents: int = N_SENTS, with_deps: bool = False,
-                    limit: int = 0) -> Path:
+                    with_tags: bool = False, limit: int = 0) -> Path:
     import spacy
     from spacy.tokens import DocBin
 
     nlp = spacy.blank(PACKAGE_LANG)
     db = DocBin(store_user_data=False)
-    for doc in sentences_to_docs(nlp.vocab, read_conll(src, limit=limit), n_sents, with_deps):
+    for doc in sentences_to_docs(nlp.vocab, read_conll(src, limit=limit), n_sents, with_deps, with_tags):
         db.add(doc)
     dest.parent.mkdir(parents=True, exist_ok=True)
     db.to_disk(dest)
@@ -212,14 +233,15 @@ def conll_to_docbin(src: Path, dest: Path, *, n_sents: int = N_SENTS, with_deps:
 
 
 def convert_norne(norne_dir: Path, work_dir: Path, include_dev: bool = False,
-                  with_deps: bool = False, limit: int = 0) -> dict[str, Path]:
+                  with_deps: bool = False, with_tags: bool = False, limit: int = 0) -> dict[str, Path]:
     """Convert NorNE train/dev/test(/nynorsk dev and test) to DocBin files in ``work_dir``.
 
     Returns ``{"train", "dev", "test", "nn_test"}`` -> path (only files that exist). The
     ``"train"`` entry is a directory (spaCy's Corpus reads every .spacy file in it) holding
     the bokmål train DocBin and, where the file exists, the nynorsk dev one; with
     ``include_dev`` also the bokmål dev DocBin, for the final train+dev model.
-    ``with_deps`` also stores heads/deprels (NDT labels in the train file) for a parser.
+    ``with_deps`` also stores heads/deprels (NDT labels in the train file) for a parser,
+    ``with_tags`` the train file's NDT part of speech for a tagger.
     ``limit`` reads only the first N sentences of each file (for tests).
     """
     norne_dir, work_dir = Path(norne_dir), Path(work_dir)
@@ -234,7 +256,7 @@ def convert_norne(norne_dir: Path, work_dir: Path, include_dev: bool = False,
                 raise FileNotFoundError(src)
             continue
         out[key] = conll_to_docbin(src, work_dir / f"{key}.spacy", with_deps=with_deps and key == "train",
-                                   limit=limit)
+                                   with_tags=with_tags and key == "train", limit=limit)
     train_dir = work_dir / ("train_dev" if include_dev else "train_all")
     if train_dir.exists():
         shutil.rmtree(train_dir)
@@ -398,6 +420,23 @@ def build_wheel(model_dir: Path, out_dir: Path, work_dir: Path, name: str = PACK
     return dest
 
 
+def auxiliary_components(config: Path) -> list[str]:
+    """The auxiliary components (``AUXILIARY_COMPONENTS``) in a config's pipeline."""
+    from thinc.api import Config
+
+    pipeline = Config().from_disk(config, interpolate=False)["nlp"]["pipeline"]
+    return [name for name in pipeline if name in AUXILIARY_COMPONENTS]
+
+
+def strip_auxiliary(nlp) -> list[str]:
+    """Remove the auxiliary components from a trained pipeline; returns their names. The NER
+    keeps listening to the shared tok2vec, so its entities do not change."""
+    auxiliary = [name for name in nlp.pipe_names if name in AUXILIARY_COMPONENTS]
+    for name in auxiliary:
+        nlp.remove_pipe(name)
+    return auxiliary
+
+
 def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, final: bool = True,
                 work_dir: Path = DEFAULT_WORK_DIR, with_parser: bool = False,
                 extra_overrides: dict[str, str] | None = None) -> Path:
@@ -411,12 +450,19 @@ def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, fina
     3. score the model on bokmål dev and test and on nynorsk test, write meta.json
        (training data, config, git commit, scores);
     4. ``spacy package`` it as ``nb_norne_sm`` and build the wheel into ``out_dir``.
+
+    A tagger or parser in the config's pipeline is trained on the train file's NDT part of
+    speech or dependencies, as an extra objective for the shared tok2vec, and removed before
+    packaging.
     """
     norne_dir, out_dir, work_dir = Path(norne_dir), Path(out_dir), Path(work_dir)
     config = Path(config) if config is not None else DEFAULT_CONFIG
     work_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
-    data = convert_norne(norne_dir, work_dir / "data", include_dev=final, with_deps=with_parser)
+    aux = auxiliary_components(config)
+    with_parser = with_parser or "parser" in aux
+    data = convert_norne(norne_dir, work_dir / "data", include_dev=final, with_deps=with_parser,
+                         with_tags="tagger" in aux)
 
     train_out = work_dir / ("output-final" if final else "output")
     if train_out.exists():
@@ -425,7 +471,8 @@ def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, fina
     if log.exists():
         log.unlink()
     cmd = [sys.executable, "-m", "spacy", "train", str(config), "--output", str(train_out),
-           "--paths.train", str(data["train"]), "--paths.dev", str(data["dev"]), "--gpu-id", "-1"]
+           "--paths.train", str(data["train"]), "--paths.dev", str(data["dev"]), "--gpu-id", "-1",
+           "--code", str(AUGMENT_CODE)]
     for key, value in (extra_overrides or {}).items():
         cmd += [f"--{key}", str(value)]
     _run(cmd, log=log)
@@ -448,8 +495,11 @@ def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path,
 
     nlp = spacy.load(model_dir)
     removed = customize_tokenizer(nlp)
-    if removed:
+    auxiliary = strip_auxiliary(nlp)
+    if removed or auxiliary:
         nlp.to_disk(model_dir)
+    for name in auxiliary:  # to_disk leaves the removed components' folders behind
+        shutil.rmtree(model_dir / name, ignore_errors=True)
     scores = {
         "bokmaal_dev": _ner_summary(evaluate_ner(nlp, norne_dir / DEV_FILE)),
         "bokmaal_test": _ner_summary(evaluate_ner(nlp, norne_dir / TEST_FILE)),
@@ -491,6 +541,10 @@ def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path,
                      "chosen on bokmål dev; the dev scores are therefore not held-out" if final else
                      "trained on bokmål train and nynorsk dev; model-best by bokmål dev ents F"),
             "dependency_labels": "NDT (from the train file)" if with_parser else None,
+            "auxiliary_objectives": [
+                {"tagger": "NDT part of speech of the train file (proper/common nouns apart)",
+                 "parser": "NDT dependencies of the train file"}[name]
+                for name in auxiliary],
         },
         "training_config": config.read_text(encoding="utf-8"),
         "training_config_file": str(config.relative_to(REPO_ROOT)) if config.is_relative_to(REPO_ROOT) else str(config),

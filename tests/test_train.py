@@ -242,3 +242,115 @@ def test_scores_markdown(tmp_path):
     table = scores_markdown({"dev": summary})
     assert "| ORG | 100.0 / 100.0 / 100.0 |" in table
     assert "| **all** | 33.3 / 33.3 / 33.3 |" in table
+
+
+def test_read_conll_ndt_part_of_speech(tmp_path):
+    """CoNLL-X (NDT) rows give the auxiliary tagger's labels; UD files give none."""
+    root = _write_tiny_norne(tmp_path / "norne")
+    train = list(read_conll(root / TRAIN_FILE))
+    assert train[0].pos == ["subst_prop", "verb", "prep", "subst_prop", "clb"]
+    assert train[1].pos[3] == "<komma>"
+    assert list(read_conll(root / DEV_FILE))[0].pos is None
+
+
+def test_convert_norne_with_tags(tmp_path):
+    root = _write_tiny_norne(tmp_path / "norne")
+    out = convert_norne(root, tmp_path / "work", with_tags=True)
+    (train_doc,) = _docs(out["train"] / "train.spacy")
+    assert [t.tag_ for t in train_doc][:5] == ["subst_prop", "verb", "prep", "subst_prop", "clb"]
+    assert [s.text for s in train_doc.sents][0] == "Equinor kjøper i Oslo."
+    (dev_doc,) = _docs(out["dev"])
+    assert all(t.tag_ == "" for t in dev_doc)  # never tags outside the train file
+
+
+def test_auxiliary_components(tmp_path):
+    from thinc.api import Config
+
+    from pipeline.train import DEFAULT_CONFIG, auxiliary_components
+
+    cfg = Config().from_disk(DEFAULT_CONFIG, interpolate=False)
+    cfg["nlp"]["pipeline"] = ["tok2vec", "tagger", "parser", "ner"]
+    path = tmp_path / "aux.cfg"
+    cfg.to_disk(path)
+    assert auxiliary_components(path) == ["tagger", "parser"]
+
+
+def _tagger_ner_nlp():
+    """A tiny pipeline whose tagger and NER listen to one shared tok2vec, briefly trained."""
+    from spacy.tokens import Doc
+    from spacy.training import Example
+
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("tok2vec")
+    nlp.add_pipe("tagger")
+    nlp.add_pipe("ner")
+    words = ["Equinor", "kjøper", "i", "Oslo", "."]
+    gold = Doc(nlp.vocab, words=words, tags=["subst_prop", "verb", "prep", "subst_prop", "clb"],
+               ents=["B-ORG", "O", "O", "B-GPE_LOC", "O"])
+    examples = [Example(nlp.make_doc(gold.text), gold)]
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(30):
+        nlp.update(examples, sgd=optimizer)
+    return nlp
+
+
+def test_strip_auxiliary_keeps_the_entities():
+    from pipeline.train import strip_auxiliary
+
+    nlp = _tagger_ner_nlp()
+    text = "Equinor kjøper i Oslo. Hydro kjøper i Bergen."
+    before = [(e.text, e.label_) for e in nlp(text).ents]
+    assert before, "the tiny model predicts entities"
+    assert strip_auxiliary(nlp) == ["tagger"]
+    assert nlp.pipe_names == ["tok2vec", "ner"]
+    assert [(e.text, e.label_) for e in nlp(text).ents] == before
+
+
+def _gold_doc(vocab, words, ents):
+    from spacy.tokens import Doc
+
+    spaces = [i + 1 < len(words) and words[i + 1] != "." for i in range(len(words))]
+    return Doc(vocab, words=words, spaces=spaces, ents=ents)
+
+
+def test_swap_entities_replaces_mentions_of_the_same_label():
+    import random
+
+    from pipeline.training.augment import swap_entities
+
+    nlp = spacy.blank("nb")
+    ref = _gold_doc(nlp.vocab, ["Equinor", "kjøper", "Hydro", "i", "Oslo", "."],
+                    ["B-ORG", "O", "B-ORG", "O", "B-GPE_LOC", "O"])
+    pools = {"ORG": [(("Norsk", "Hydro", "ASA"), (True, True, True))]}
+    doc = swap_entities(ref, pools, random.Random(0), swap_prob=1.0)
+    assert doc.text == "Norsk Hydro ASA kjøper Norsk Hydro ASA i Oslo."
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("Norsk Hydro ASA", "ORG"), ("Norsk Hydro ASA", "ORG"), ("Oslo", "GPE_LOC")]
+    assert swap_entities(ref, pools, random.Random(0), swap_prob=0.0) is None  # nothing swapped
+    assert swap_entities(ref, {}, random.Random(0), swap_prob=1.0) is None      # no other names
+
+
+def test_entity_swap_augmenter_keeps_every_original():
+    from spacy.training import Example
+
+    from pipeline.training.augment import create_entity_swap_augmenter
+
+    nlp = spacy.blank("nb")
+    docs = [
+        _gold_doc(nlp.vocab, ["Equinor", "kjøper", "."], ["B-ORG", "O", "O"]),  # text "Equinor kjøper."
+        _gold_doc(nlp.vocab, ["Statkraft", "selger", "."], ["B-ORG", "O", "O"]),
+        _gold_doc(nlp.vocab, ["Ingen", "navn", "."], ["O", "O", "O"]),
+    ]
+    augment = create_entity_swap_augmenter(level=1.0, swap_prob=1.0)
+    out = [eg for _ in range(5) for doc in docs for eg in augment(nlp, Example(nlp.make_doc(doc.text), doc))]
+    texts = [eg.reference.text for eg in out]
+    originals = [d.text for d in docs]
+    assert [t for t in texts if t in originals] == originals * 5  # every original, in order
+    variants = [eg for eg in out if eg.reference.text not in originals]
+    # a variant: a name seen elsewhere in the same context, labelled as that name was
+    assert {eg.reference.text for eg in variants} == {"Statkraft kjøper.", "Equinor selger."}
+    assert all([e.label_ for e in eg.reference.ents] == ["ORG"] for eg in variants)
+    assert all(eg.predicted.text == eg.reference.text for eg in variants)
+    none = create_entity_swap_augmenter(level=0.0)
+    assert [eg.reference.text for doc in docs for eg in none(nlp, Example(nlp.make_doc(doc.text), doc))] == [
+        d.text for d in docs]

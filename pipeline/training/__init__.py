@@ -1,0 +1,1 @@
+"""Training recipe data (the spaCy config) and the training-time augmenter."""
