@@ -39,7 +39,7 @@ NN_DEV_FILE = "ud/nno/no_nynorsk-ud-dev.conllu"
 
 PACKAGE_LANG = "nb"
 PACKAGE_NAME = "norne_sm"
-PACKAGE_VERSION = "0.2.0"
+PACKAGE_VERSION = "0.3.0"
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "training" / "ner.cfg"
