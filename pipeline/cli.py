@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 from pipeline.read import DEFAULT_MAX_BYTES
+from pipeline.train import PACKAGE_VERSION
 
 
 def _summary(summary) -> None:
@@ -72,7 +73,7 @@ def cmd_train_model(a: argparse.Namespace) -> int:
     from pipeline.train import train_model
 
     wheel = train_model(Path(a.norne), Path(a.out), Path(a.config) if a.config else None, final=not a.dev_only,
-                        work_dir=Path(a.work_dir))
+                        work_dir=Path(a.work_dir), version=a.version)
     print(f"model package: {wheel}\ninstall it with: .venv/bin/pip install --no-deps --force-reinstall {wheel}")
     return 0
 
@@ -142,6 +143,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--config", default=None, help="spaCy config (default pipeline/training/ner.cfg)")
     t.add_argument("--dev-only", action="store_true",
                    help="train on train only and keep the best dev checkpoint (recipe search), not train+dev")
+    t.add_argument("--version", default=PACKAGE_VERSION,
+                   help=f"the package version (default {PACKAGE_VERSION}); give another recipe another version")
     t.add_argument("--work-dir", default="/tmp/train-work",
                    help="scratch folder for the converted data and checkpoints (default /tmp/train-work)")
     t.set_defaults(func=cmd_train_model)

@@ -39,7 +39,7 @@ NN_DEV_FILE = "ud/nno/no_nynorsk-ud-dev.conllu"
 
 PACKAGE_LANG = "nb"
 PACKAGE_NAME = "norne_sm"
-PACKAGE_VERSION = "0.3.0"
+PACKAGE_VERSION = "0.2.0"
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_CONFIG = Path(__file__).resolve().parent / "training" / "ner.cfg"
@@ -439,7 +439,7 @@ def strip_auxiliary(nlp) -> list[str]:
 
 def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, final: bool = True,
                 work_dir: Path = DEFAULT_WORK_DIR, with_parser: bool = False,
-                extra_overrides: dict[str, str] | None = None) -> Path:
+                extra_overrides: dict[str, str] | None = None, version: str = PACKAGE_VERSION) -> Path:
     """The full, reproducible recipe; returns the path of the built wheel in ``out_dir``.
 
     1. convert NorNE to DocBins in ``work_dir`` (scratch, outside the repo);
@@ -478,11 +478,12 @@ def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, fina
     _run(cmd, log=log)
     model_dir = train_out / ("model-last" if final else "model-best")
     train_seconds = round(time.time() - started)
-    return package_model(model_dir, norne_dir, out_dir, config=config, final=final,
+    return package_model(model_dir, norne_dir, out_dir, config=config, final=final, version=version,
                          work_dir=work_dir, with_parser=with_parser, train_seconds=train_seconds)
 
 
 def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path, final: bool,
+                  version: str = PACKAGE_VERSION,
                   work_dir: Path = DEFAULT_WORK_DIR, with_parser: bool = False,
                   train_seconds: int | None = None) -> Path:
     """Score a trained pipeline (bokmål dev/test, nynorsk test), write its meta.json and
@@ -513,7 +514,7 @@ def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path,
     meta.update({
         "lang": PACKAGE_LANG,
         "name": PACKAGE_NAME,
-        "version": PACKAGE_VERSION,
+        "version": version,
         # any spaCy 3.8.x loads it (the architectures are the same across 3.8 patch releases)
         "spacy_version": ">=3.8.0,<3.9.0",
         "description": (
@@ -561,7 +562,7 @@ def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path,
     (work_dir / "scores.json").write_text(json.dumps(scores, indent=2), encoding="utf-8")
     for key, s in scores.items():
         print(format_ner_scores(s, title=key), flush=True)
-    wheel = build_wheel(model_dir, out_dir, work_dir)
+    wheel = build_wheel(model_dir, out_dir, work_dir, version=version)
     (out_dir / "README.md").write_text(models_readme(meta, wheel), encoding="utf-8")
     return wheel
 

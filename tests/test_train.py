@@ -275,6 +275,22 @@ def test_auxiliary_components(tmp_path):
     assert auxiliary_components(path) == ["tagger", "parser"]
 
 
+def test_training_configs():
+    """The kept recipe trains tok2vec + ner; the alternative one (ner-aux.cfg) adds the
+    auxiliary tagger and the mention-replacement augmenter, which resolves."""
+    from thinc.api import Config
+
+    import pipeline.training.augment  # noqa: F401  (registers the augmenter)
+    from pipeline.train import DEFAULT_CONFIG, auxiliary_components
+
+    aux = DEFAULT_CONFIG.with_name("ner-aux.cfg")
+    assert auxiliary_components(DEFAULT_CONFIG) == []
+    assert auxiliary_components(aux) == ["tagger"]
+    assert Config().from_disk(DEFAULT_CONFIG)["corpora"]["train"]["augmenter"] is None
+    section = Config().from_disk(aux)["corpora"]["train"]["augmenter"]
+    assert callable(spacy.registry.resolve({"augmenter": section})["augmenter"])
+
+
 def _tagger_ner_nlp():
     """A tiny pipeline whose tagger and NER listen to one shared tok2vec, briefly trained."""
     from spacy.tokens import Doc
