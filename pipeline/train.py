@@ -46,8 +46,11 @@ DEFAULT_CONFIG = Path(__file__).resolve().parent / "training" / "ner.cfg"
 # The training-time augmenter the config may name (loaded by ``spacy train --code``).
 AUGMENT_CODE = Path(__file__).resolve().parent / "training" / "augment.py"
 # Components a config may train beside the NER only as extra objectives for the shared
-# tok2vec; they are removed before packaging (the product runs tok2vec + ner).
-AUXILIARY_COMPONENTS = ("tagger", "parser")
+# tok2vec, and what they learn; they are removed before packaging (the product runs tok2vec + ner).
+AUXILIARY_COMPONENTS = {
+    "tagger": "NDT part of speech of the train file (proper/common nouns apart)",
+    "parser": "NDT dependencies of the train file",
+}
 DEFAULT_WORK_DIR = Path("/tmp/train-work")
 
 # Sentences grouped into one training/evaluation Doc (like ``spacy convert -n 10``).
@@ -438,7 +441,7 @@ def strip_auxiliary(nlp) -> list[str]:
 
 
 def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, final: bool = True,
-                work_dir: Path = DEFAULT_WORK_DIR, with_parser: bool = False,
+                work_dir: Path = DEFAULT_WORK_DIR,
                 extra_overrides: dict[str, str] | None = None, version: str = PACKAGE_VERSION) -> Path:
     """The full, reproducible recipe; returns the path of the built wheel in ``out_dir``.
 
@@ -460,8 +463,7 @@ def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, fina
     work_dir.mkdir(parents=True, exist_ok=True)
     started = time.time()
     aux = auxiliary_components(config)
-    with_parser = with_parser or "parser" in aux
-    data = convert_norne(norne_dir, work_dir / "data", include_dev=final, with_deps=with_parser,
+    data = convert_norne(norne_dir, work_dir / "data", include_dev=final, with_deps="parser" in aux,
                          with_tags="tagger" in aux)
 
     train_out = work_dir / ("output-final" if final else "output")
@@ -479,13 +481,12 @@ def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, fina
     model_dir = train_out / ("model-last" if final else "model-best")
     train_seconds = round(time.time() - started)
     return package_model(model_dir, norne_dir, out_dir, config=config, final=final, version=version,
-                         work_dir=work_dir, with_parser=with_parser, train_seconds=train_seconds)
+                         work_dir=work_dir, train_seconds=train_seconds)
 
 
 def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path, final: bool,
                   version: str = PACKAGE_VERSION,
-                  work_dir: Path = DEFAULT_WORK_DIR, with_parser: bool = False,
-                  train_seconds: int | None = None) -> Path:
+                  work_dir: Path = DEFAULT_WORK_DIR, train_seconds: int | None = None) -> Path:
     """Score a trained pipeline (bokmål dev/test, nynorsk test), write its meta.json and
     build the ``nb_norne_sm`` wheel into ``out_dir``; returns the wheel path."""
     import spacy
@@ -541,11 +542,8 @@ def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path,
             "note": ("final model trained on bokmål train+dev and nynorsk dev with the recipe "
                      "chosen on bokmål dev; the dev scores are therefore not held-out" if final else
                      "trained on bokmål train and nynorsk dev; model-best by bokmål dev ents F"),
-            "dependency_labels": "NDT (from the train file)" if with_parser else None,
-            "auxiliary_objectives": [
-                {"tagger": "NDT part of speech of the train file (proper/common nouns apart)",
-                 "parser": "NDT dependencies of the train file"}[name]
-                for name in auxiliary],
+            "dependency_labels": "NDT (from the train file)" if "parser" in auxiliary else None,
+            "auxiliary_objectives": [AUXILIARY_COMPONENTS[name] for name in auxiliary],
         },
         "training_config": config.read_text(encoding="utf-8"),
         "training_config_file": str(config.relative_to(REPO_ROOT)) if config.is_relative_to(REPO_ROOT) else str(config),

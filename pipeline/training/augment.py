@@ -20,6 +20,11 @@ from spacy.tokens import Doc
 from spacy.training import Example
 
 
+def _mention(span) -> tuple[tuple[str, ...], tuple[bool, ...]]:
+    """A span's words and whether each is followed by a space."""
+    return tuple(t.text for t in span), tuple(bool(t.whitespace_) for t in span)
+
+
 def swap_entities(reference: Doc, pools: dict[str, list[tuple[tuple[str, ...], tuple[bool, ...]]]],
                   rng: random.Random, swap_prob: float) -> Doc | None:
     """A copy of ``reference`` with each entity replaced, with probability ``swap_prob``, by
@@ -44,13 +49,10 @@ def swap_entities(reference: Doc, pools: dict[str, list[tuple[tuple[str, ...], t
             starts.append(bool(tok.is_sent_start))
             i += 1
             continue
+        own = _mention(ent)
         pool = pools.get(ent.label_)
-        if pool and rng.random() < swap_prob:
-            new_words, new_spaces = rng.choice(pool)
-            swapped = swapped or new_words != tuple(t.text for t in ent)
-        else:
-            new_words = tuple(t.text for t in ent)
-            new_spaces = tuple(bool(t.whitespace_) for t in ent)
+        new_words, new_spaces = rng.choice(pool) if pool and rng.random() < swap_prob else own
+        swapped = swapped or new_words != own[0]
         words.extend(new_words)
         spaces.extend(new_spaces)
         spaces[-1] = bool(reference[ent.end - 1].whitespace_)
@@ -76,7 +78,7 @@ def create_entity_swap_augmenter(level: float, swap_prob: float = 0.5, pool_size
         reference = example.reference
         for ent in reference.ents:
             pool = pools.setdefault(ent.label_, [])
-            mention = (tuple(t.text for t in ent), tuple(bool(t.whitespace_) for t in ent))
+            mention = _mention(ent)
             if len(pool) < pool_size:
                 pool.append(mention)
             else:
