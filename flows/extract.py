@@ -98,6 +98,7 @@ def extract_flow(
         for future in as_completed(futures):
             infos.append(future.result())
             progress.update(infos[-1])
+            store.checkpoint("after-batch")
         progress.close()
         summary = commit_task(plan, infos)
         review_task(summary, infos)

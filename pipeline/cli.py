@@ -89,7 +89,8 @@ def _stop_temporary_prefect_server() -> None:
 
 
 def _leave(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+    sys.stderr.flush()
+    os.write(2, f"{message}\n".encode())  # not print: a flow with log_prints turns print into a log record
     _stop_temporary_prefect_server()
     os._exit(EXIT_INTERRUPTED)  # nothing else of the run may go on (Prefect's crash handling, threads)
 
@@ -339,6 +340,14 @@ def build_parser(prog: str = "python -m pipeline") -> argparse.ArgumentParser:
     return ap
 
 
+class _HidePrefectRunReports(logging.Filter):
+    """Prefect's own reports on its flow and task runs ("Crash detected!", "Finished in state
+    Failed" and a traceback): the command line reports the outcome itself (summary or one line)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.name.startswith(("prefect.flow_runs", "prefect.task_runs"))
+
+
 def configure_logging(verbosity: int) -> None:
     """Log levels for us, Prefect and Dask; set before Prefect or Dask is imported (both read
     their settings from the environment then). Default: our progress and warnings, and only
@@ -346,6 +355,9 @@ def configure_logging(verbosity: int) -> None:
     level = {-1: logging.ERROR, 0: logging.INFO, 1: logging.DEBUG}[verbosity]
     logging.basicConfig(level=logging.WARNING if verbosity < 1 else logging.INFO,
                         format="%(levelname)s %(name)s: %(message)s")
+    if verbosity < 1:
+        for handler in logging.getLogger().handlers:
+            handler.addFilter(_HidePrefectRunReports())
     logging.getLogger("pipeline").setLevel(level)
     others = {-1: "ERROR", 0: "WARNING", 1: "INFO"}[verbosity]
     os.environ["PREFECT_LOGGING_LEVEL"] = others
