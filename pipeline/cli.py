@@ -88,10 +88,11 @@ def _stop_temporary_prefect_server() -> None:
             server.stop()
 
 
-def _leave(message: str) -> None:
-    sys.stderr.flush()
-    os.write(2, f"{message}\n".encode())  # not print: a flow with log_prints turns print into a log record
+def _leave(message) -> None:
+    """Stop the server, then say `message()` (a batch may have been staged meanwhile) and exit."""
     _stop_temporary_prefect_server()
+    sys.stderr.flush()
+    os.write(2, f"{message()}\n".encode())  # not print: a flow with log_prints turns print into a log record
     os._exit(EXIT_INTERRUPTED)  # nothing else of the run may go on (Prefect's crash handling, threads)
 
 
@@ -112,9 +113,9 @@ def stop_on_signals(out: Path) -> None:
         while run.COMMITTING.is_set():
             time.sleep(0.05)
         if run.COMMITTED.is_set():
-            _leave(f"interrupted after the commit; the review pages may be stale "
-                   f"(`review --out {out}` rebuilds them)")
-        _leave(f"interrupted; nothing committed; {run.staged_batches(out)} staged batches kept for the next run")
+            _leave(lambda: f"interrupted after the commit; the review pages may be stale "
+                           f"(`review --out {out}` rebuilds them)")
+        _leave(lambda: f"interrupted; nothing committed; {run.staged_batches(out)} staged batches kept for the next run")
 
     signal.signal(signal.SIGINT, stopped)
     signal.signal(signal.SIGTERM, stopped)
@@ -287,26 +288,26 @@ def build_parser(prog: str = "python -m pipeline") -> argparse.ArgumentParser:
 
     e = add("extract", help="run the extraction flow on files or folders and write the tables")
     e.add_argument("paths", nargs="*", help="files or folders (default: raw/)")
-    e.add_argument("--out", default=default_out, help=f"output folder (default: ${OUT_ENV} or processed/)")
+    e.add_argument("--out", metavar="DIR", default=default_out, help=f"output folder (default: ${OUT_ENV} or processed/)")
     e.add_argument("--engine", choices=["prefect", "local"], default="prefect",
                    help="prefect: the Prefect flow (default); local: the same steps in this process, no Prefect")
-    e.add_argument("--workers", type=positive_int, default=None, help="run batches on a local Dask cluster with N workers")
-    e.add_argument("--dask-address", default=None, help="run batches on an existing Dask cluster (tcp://host:8786)")
-    e.add_argument("--batch-docs", type=positive_int, default=16, help="documents per batch (default 16)")
-    e.add_argument("--max-bytes", type=positive_int, default=DEFAULT_MAX_BYTES,
+    e.add_argument("--workers", metavar="N", type=positive_int, default=None, help="run batches on a local Dask cluster with N workers")
+    e.add_argument("--dask-address", metavar="URL", default=None, help="run batches on an existing Dask cluster (tcp://host:8786)")
+    e.add_argument("--batch-docs", metavar="N", type=positive_int, default=16, help="documents per batch (default 16)")
+    e.add_argument("--max-bytes", metavar="N", type=positive_int, default=DEFAULT_MAX_BYTES,
                    help=f"files larger than this fail with 'too large' (default {DEFAULT_MAX_BYTES})")
-    e.add_argument("--model", default=None,
+    e.add_argument("--model", default=None, metavar="NAME",
                    help="spaCy pipeline for Norwegian: an installed package, a folder, or blank:nb for rules only "
                         "(default: PIPELINE_MODEL or the first installed)")
-    e.add_argument("--doc-timeout", type=non_negative_float, default=300.0,
+    e.add_argument("--doc-timeout", metavar="S", type=non_negative_float, default=300.0,
                    help="seconds one document may take before it fails with 'timeout' (default 300; 0: no limit)")
-    e.add_argument("--wait-lock", type=non_negative_float, default=0.0,
+    e.add_argument("--wait-lock", metavar="S", type=non_negative_float, default=0.0,
                    help="seconds to wait for another run on --out (default 0: fail at once, exit 3)")
     e.add_argument("--json", action="store_true", help="print the run summary as one JSON object on stdout")
     e.set_defaults(func=cmd_extract)
 
     r = add("review", help="build the static review site (HTML) from the committed tables")
-    r.add_argument("--out", default=default_out, help=f"folder with the tables (default: ${OUT_ENV} or processed/)")
+    r.add_argument("--out", metavar="DIR", default=default_out, help=f"folder with the tables (default: ${OUT_ENV} or processed/)")
     r.add_argument("--site", default=None, help="where to write the site (default OUT/review/)")
     r.set_defaults(func=cmd_review)
 
@@ -330,8 +331,8 @@ def build_parser(prog: str = "python -m pipeline") -> argparse.ArgumentParser:
     n.set_defaults(func=cmd_evaluate_ner)
 
     v = add("vacuum", help="remove table versions older than --keep-days (explicit retention)")
-    v.add_argument("--out", default=default_out, help=f"folder with the tables (default: ${OUT_ENV} or processed/)")
-    v.add_argument("--keep-days", type=non_negative_float, required=True, help="keep versions newer than this many days")
+    v.add_argument("--out", metavar="DIR", default=default_out, help=f"folder with the tables (default: ${OUT_ENV} or processed/)")
+    v.add_argument("--keep-days", metavar="DAYS", type=non_negative_float, required=True, help="keep versions newer than this many days")
     v.set_defaults(func=cmd_vacuum)
 
     i = add("info", help="show the model and components a run would use")
@@ -353,8 +354,7 @@ def configure_logging(verbosity: int) -> None:
     their settings from the environment then). Default: our progress and warnings, and only
     Prefect's and Dask's warnings (no per-task "Finished in state Completed()", no banners)."""
     level = {-1: logging.ERROR, 0: logging.INFO, 1: logging.DEBUG}[verbosity]
-    logging.basicConfig(level=logging.WARNING if verbosity < 1 else logging.INFO,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     if verbosity < 1:
         for handler in logging.getLogger().handlers:
             handler.addFilter(_HidePrefectRunReports())

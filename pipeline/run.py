@@ -223,10 +223,10 @@ def commit_run(plan: RunPlan, infos: list[BatchInfo]) -> RunSummary:
     COMMITTING.set()
     try:
         versions = store.commit(out, plan.run_id, tables, run_row)
+        shutil.rmtree(staging_dir(out), ignore_errors=True)  # committed: the staged batches are done
         COMMITTED.set()
     finally:
         COMMITTING.clear()
-    shutil.rmtree(staging_dir(out), ignore_errors=True)  # committed: the staged batches are done
     return RunSummary(
         run_id=plan.run_id, out=str(out), model=plan.model, n_documents=run_row["n_documents"],
         n_processed=n_processed, n_reused=len(plan.reuse), n_failed=len(failures),

@@ -187,3 +187,24 @@ def test_prefect_engine_is_quiet_and_times_the_whole_run(tmp_path):
     ours = [line for line in r.stderr.splitlines() if " pipeline." in line]
     assert len(ours) == 3 and len(r.stderr.splitlines()) <= 5, r.stderr  # two documents, one rate line
     assert s["seconds"] > 0.6 * wall, (s["seconds"], wall)  # was the commit step's time only
+
+
+def test_progress_bar_on_a_terminal_for_the_prefect_flow_too(monkeypatch):
+    import logging
+
+    from flows.extract import _progress
+    from pipeline.run import Progress
+
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+    shown = logging.getLogger("pipeline")
+    old = shown.level
+    shown.setLevel(logging.INFO)  # as the command line sets it
+    try:
+        p = _progress(3)
+        assert p.bar is not None
+        p.close()
+    finally:
+        shown.setLevel(old)
+    quiet = logging.getLogger("tests.quiet")
+    quiet.setLevel(logging.ERROR)  # -q: no bar, no lines
+    assert Progress(3, logger=quiet).bar is None
