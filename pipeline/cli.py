@@ -359,9 +359,16 @@ def configure_logging(verbosity: int) -> None:
         for handler in logging.getLogger().handlers:
             handler.addFilter(_HidePrefectRunReports())
     logging.getLogger("pipeline").setLevel(level)
-    others = {-1: "ERROR", 0: "WARNING", 1: "INFO"}[verbosity]
-    os.environ["PREFECT_LOGGING_LEVEL"] = others
-    os.environ["DASK_LOGGING__DISTRIBUTED"] = others.lower()
+    os.environ["PREFECT_LOGGING_LEVEL"] = {-1: "ERROR", 0: "WARNING", 1: "INFO"}[verbosity]
+    # the temporary server shares our stderr; on Ctrl-C in a terminal it gets the SIGINT too, and
+    # its services log their cancellation with tracebacks
+    os.environ["PREFECT_SERVER_LOGGING_LEVEL"] = "WARNING" if verbosity > 0 else "CRITICAL"
+    # Dask's warnings are about its own workers (a restart, a slow shutdown); what reaches the run
+    # comes back as an exception
+    os.environ["DASK_LOGGING__DISTRIBUTED"] = "info" if verbosity > 0 else "error"
+    if verbosity < 1:  # an interrupted Dask run leaves its semaphores to multiprocessing's tracker, which warns
+        quiet_tracker = "ignore:resource_tracker:UserWarning"
+        os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), quiet_tracker]))
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     # a loaded machine can take more than Prefect's default 20 s to start the temporary server
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
