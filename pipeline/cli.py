@@ -98,24 +98,31 @@ def _leave(message) -> None:
 
 def stop_on_signals(out: Path) -> None:
     """Make SIGINT/SIGTERM end an `extract` run at once with one line and exit 130. Staged
-    batches stay for the next run; an interrupted commit is finished first, so that the line is
-    true (a crash at any point would also leave the previous version intact)."""
+    batches stay for the next run. A commit under way is let finish (seconds), so that the line
+    is true; a second signal then stops at once (a crash at any point leaves the previous
+    version intact, too)."""
     from pipeline import run
 
-    def stopped(signum, frame):
-        if run.COMMITTING.is_set() and not getattr(stopped, "waiting", False):
-            stopped.waiting = True
-            threading.Thread(target=after_commit, daemon=True).start()
-            return
-        after_commit()
-
-    def after_commit():
-        while run.COMMITTING.is_set():
-            time.sleep(0.05)
+    def leave() -> None:
         if run.COMMITTED.is_set():
             _leave(lambda: f"interrupted after the commit; the review pages may be stale "
                            f"(`review --out {out}` rebuilds them)")
         _leave(lambda: f"interrupted; nothing committed; {run.staged_batches(out)} staged batches kept for the next run")
+
+    def leave_after_commit() -> None:
+        while run.COMMITTING.is_set():
+            time.sleep(0.05)
+        leave()
+
+    waiting: list[threading.Thread] = []
+
+    def stopped(signum, frame) -> None:
+        if not run.COMMITTING.is_set():
+            leave()
+        if waiting:  # the second signal during the commit
+            _leave(lambda: "interrupted twice during the commit; the next run completes or redoes it")
+        waiting.append(threading.Thread(target=leave_after_commit, daemon=True))
+        waiting[0].start()
 
     signal.signal(signal.SIGINT, stopped)
     signal.signal(signal.SIGTERM, stopped)

@@ -108,3 +108,18 @@ def test_interrupt_during_the_commit_lets_it_finish_and_says_so(tmp_path):
     run_id = store.latest_run_id(out)
     assert os.readlink(out / "latest").endswith(run_id)  # the commit was finished, latest/ swapped
     assert store.read_table(out, "documents").num_rows == 3 and run.staged_batches(out) == 0
+
+
+def test_second_interrupt_during_the_commit_stops_at_once(tmp_path):
+    raw = make_raw(tmp_path, 3)
+    out = tmp_path / "out"
+    proc = start(raw, out, "after-runs:120", "--engine", "local")
+    wait_for(proc, lambda: store.latest_run_id(out) is not None)
+    proc.send_signal(signal.SIGINT)
+    time.sleep(1)
+    assert proc.poll() is None  # waits for the commit
+    stdout, stderr, seconds = interrupt(proc, signal.SIGINT)
+    assert proc.returncode == 130 and seconds < 10
+    assert stderr.strip().splitlines() == ["interrupted twice during the commit; the next run completes or redoes it"]
+    run.run_extraction([str(raw)], out, model="blank:nb", timeout_s=None)
+    assert store.read_table(out, "documents").num_rows == 3 and os.readlink(out / "latest").endswith(store.latest_run_id(out))
