@@ -83,13 +83,14 @@ def test_a_date_after_the_bundled_file_uses_its_last_rate():
 
 
 def test_the_converter_reads_the_bundled_file_offline(monkeypatch):
-    import urllib.request
+    import currency_converter.currency_converter as module
 
     def no_network(*args, **kwargs):
         raise AssertionError("network used")
-    monkeypatch.setattr(urllib.request, "urlopen", no_network)
+    monkeypatch.setattr(module, "urlopen", no_network)
     converter.cache_clear()
     assert converter().bounds["NOK"].first_date == date(1999, 1, 4)
+    assert to_nok(1, "EUR", date(2020, 1, 2))[0] is not None
 
 
 @pytest.mark.parametrize("published,year,run,expected", [

@@ -151,7 +151,8 @@ def currency_table(lang: str) -> CurrencyTable:
     for code in set(words) | set(symbols):
         for word in {w for w in words[code] if normalise(w) not in ordinary}:
             add(word, "word", code)
-        for word in words[code] | symbols[code]:
+        lettered = {s for s in symbols[code] if re.fullmatch(r"[^\W\d_]+\.?", s)}  # "kr", "kr."
+        for word in words[code] | lettered:
             for adjective in adjectives.get(code, ()):
                 add(f"{adjective} {word}", "adjective", code)  # "svenske kr", "Swiss francs"
     defaults = {normalise(form): code for form, code in data.get("defaults", {}).items()}
