@@ -130,3 +130,11 @@ def test_builds_fast():
 def test_unknown_language_is_a_clear_error():
     with pytest.raises(ValueError, match="no currency data"):
         currency_table("sv")
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_defaults_settle_ambiguous_forms_only(lang):
+    table = currency_table(lang)
+    for form, code in currencies._data(lang)["defaults"].items():
+        resolved = table.resolve(form)
+        assert resolved.code == code and len(resolved.candidates) > 1, form

@@ -10,7 +10,8 @@
   * standard symbols of the locales in data/common.yaml ("$", "US$", "A$", "zł", "kr", "₹"),
   * nationality adjective + currency word or symbol ("svenske kr", "danske kr.", "japanske
     yen"): the adjective is a CLDR name without its currency word,
-  * the language's extra words and adjectives in data/<lang>.yaml ("kronor", "U.S.");
+  * the language's extra words and, by country, adjectives in data/<lang>.yaml ("kronor",
+    "U.S.");
   A form several currencies use is ambiguous: its `code` is the language's default from
   data/<lang>.yaml ("kr" -> NOK in nb/nn, "$" -> USD) or None with qualifier
   "ambiguous-currency" (never guessed as NOK);
@@ -28,7 +29,7 @@ from pathlib import Path
 import yaml
 from babel import Locale
 from babel.core import get_global
-from babel.numbers import get_currency_precision, list_currencies
+from babel.numbers import get_currency_precision, get_territory_currencies, list_currencies
 
 DATA = Path(__file__).parent / "data"
 LANGUAGES = ("nb", "nn", "en")
@@ -145,8 +146,8 @@ def currency_table(lang: str) -> CurrencyTable:
             symbols[code].add(symbol)
     for code, extra in data.get("words", {}).items():
         words[code].update(extra)
-    for code, extra in data.get("adjectives", {}).items():
-        adjectives[code].update(extra)
+    for territory, extra in data.get("adjectives", {}).items():
+        adjectives[get_territory_currencies(territory)[0]].update(extra)
     ordinary = {normalise(w) for w in data.get("not_currency_words", [])}
     for code in set(words) | set(symbols):
         for word in {w for w in words[code] if normalise(w) not in ordinary}:
