@@ -29,7 +29,7 @@ from pathlib import Path
 import yaml
 from babel import Locale
 from babel.core import get_global
-from babel.numbers import get_currency_precision, get_territory_currencies, list_currencies
+from babel.numbers import get_currency_name, get_currency_precision, get_territory_currencies, list_currencies
 
 DATA = Path(__file__).parent / "data"
 LANGUAGES = ("nb", "nn", "en")
@@ -59,10 +59,9 @@ class CurrencyTable:
 
     def resolve(self, surface: str) -> CurrencyForm | None:
         """The currency a surface form names: an upper-case ISO code, or a known form."""
-        s = normalise(surface)
-        if surface.strip() in self.codes:
-            return CurrencyForm(surface.strip(), (surface.strip(),), "code")
-        return self.forms.get(s)
+        if (code := surface.strip()) in self.codes:
+            return CurrencyForm(code, (code,), "code")
+        return self.forms.get(normalise(surface))
 
 
 def normalise(surface: str) -> str:
@@ -111,9 +110,10 @@ def _split(name: str) -> tuple[str, str] | None:
 
 
 def _cldr_names(locale: Locale, code: str) -> set[str]:
-    names = {locale.currencies.get(code)}
-    names |= set(locale._data["currency_names_plural"].get(code, {}).values())
-    return {n for n in names if n}
+    """The display name and the plural forms (1 is "one", 2 "other" in nb, nn and en)."""
+    if code not in locale.currencies:
+        return set()
+    return {get_currency_name(code, count, locale) for count in (None, 1, 2)}
 
 
 @lru_cache(maxsize=len(LANGUAGES))
