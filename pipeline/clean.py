@@ -150,6 +150,38 @@ def _line_blocks(line: str) -> list[tuple[str, str, int]]:
     return [("paragraph", text, 0)]
 
 
+# Quote attributions (", sier X." / ", says X."): the patterns targets and actions read them by.
+_CLAUSES = yaml.safe_load((Path(__file__).parent / "extract" / "clauses.yaml").read_text(encoding="utf-8"))["lexicon"]
+_ATTRIBUTION = re.compile("|".join(f"(?:{_CLAUSES[lang]['attribution']})" for lang in ("nb", "en")), re.I | re.S)
+_QUOTE_DASH = re.compile(r"^\s*[–-]\s+(?=\S)")
+_FULL_STOP = re.compile(r"[.!?…][»\"”]?$")
+
+
+def _dash_item(blocks: list[tuple[str, str, int]], line: str) -> bool:
+    """The line is one list item, marked by a dash: a quotation, maybe (`_opens_quote`)."""
+    return len(blocks) == 1 and blocks[0][0] == "list_item" and bool(_QUOTE_DASH.match(line))
+
+
+def _opens_quote(text: str, prev: tuple[str, str, int] | None, next_dash: bool, tight: bool) -> bool:
+    """Whether a line opening with a dash ("– Vi må ...") is a quotation, not a list item: the
+    words after the dash start with a capital (or a quote mark) and either end in an attribution
+    (", sier X.", ", said X"), or go on the quotation of the block before, or stand as a paragraph
+    of their own: not after a lead-in (":") or a list item, and not the first of a run of dash
+    lines (the next line is one, right below or after a line without final punctuation).
+    `prev` is the block before; `next_dash`: the next non-blank line opens with a dash;
+    `tight`: with no blank line between them."""
+    rest = text[_QUOTE_DASH.match(text).end():]
+    if not (rest[:1].isupper() or rest[:1] in "«\"“"):
+        return False
+    if _ATTRIBUTION.search(rest):
+        return True
+    if prev and prev[0] == "paragraph" and _QUOTE_DASH.match(prev[1]):
+        return True  # a quotation over several paragraphs
+    if prev and (prev[0] == "list_item" or prev[1].endswith(":")):
+        return False
+    return not (next_dash and (tight or not _FULL_STOP.search(rest.rstrip())))
+
+
 def _looks_like_heading(text: str) -> bool:
     words = text.split()
     return 0 < len(words) <= 12 and len(text) <= 100 and not _SENTENCE_END.search(text) and (
@@ -162,13 +194,21 @@ def _blocks(text: str) -> list[tuple[str, str, int]]:
     told from short paragraphs by their shape."""
     blocks: list[tuple[str, str, int]] = []
     prev_blank = True
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    next_filled = dict(zip(filled, filled[1:]))
+    for i, line in enumerate(lines):
         if not line.strip():
             prev_blank = True
             continue
         if _is_noise(line):
             continue
-        for kind, t, level in _line_blocks(line):
+        found = _line_blocks(line)
+        if _dash_item(found, line):
+            j = next_filled.get(i)
+            if _opens_quote(line, blocks[-1] if blocks else None, j is not None and bool(_QUOTE_DASH.match(lines[j])), j == i + 1):
+                found = [("paragraph", _strip_markup(line), 0)]
+        for kind, t, level in found:
             if not t or _is_noise(t):
                 continue
             if (
@@ -191,8 +231,8 @@ def _reader_blocks(blocks: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
     footnotes keep their kind; a paragraph is read like a line of a text file, so that a
     bullet or a short title line gets the same kind in every format."""
     found: list[tuple[str, str, int]] = []
-    for kind, t in blocks:
-        t = " ".join(normalise_chars(t).split())
+    texts = [" ".join(normalise_chars(t).split()) for _, t in blocks]
+    for i, ((kind, _), t) in enumerate(zip(blocks, texts)):
         if not t or _is_noise(t):
             continue
         if kind in KINDS and kind != "paragraph":
@@ -200,7 +240,12 @@ def _reader_blocks(blocks: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
             if t and not _is_noise(t):
                 found.append((kind, t, 1))
             continue
-        for k, bt, level in _line_blocks(t):
+        line_blocks = _line_blocks(t)
+        if _dash_item(line_blocks, t):
+            next_dash = i + 1 < len(blocks) and blocks[i + 1][0] == "paragraph" and bool(_QUOTE_DASH.match(texts[i + 1]))
+            if _opens_quote(t, found[-1] if found else None, next_dash, tight=False):
+                line_blocks = [("paragraph", _strip_markup(t), 0)]
+        for k, bt, level in line_blocks:
             if bt and not _is_noise(bt):
                 if k == "paragraph" and _looks_like_heading(bt):
                     k, level = "heading", 2
