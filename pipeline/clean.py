@@ -1,9 +1,14 @@
 """Cleaning: repaired, normalised text made of typed segments with offsets.
 
 `clean(text)` returns a `CleanText`: the cleaned text (what every offset in the output
-tables points into) and its segments (heading, paragraph, list_item, table_row, footnote),
-each with the language of its text. Cleaning is idempotent: cleaning a cleaned text
+tables points into) and its segments (heading, paragraph, list_item, table_row, footnote,
+dateline), each with the language of its text. Cleaning is idempotent: cleaning a cleaned text
 returns the same text.
+
+A line opening with a dash is a list item, or a quotation in the Norwegian news style
+("– Vi må ..., sier X."): `_opens_quote` tells them apart. A dateline opening the document
+("OSLO, 3. feb. 2025 (NTB): ...") is a `dateline` segment of its own, never part of the first
+sentence or the title.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ import ftfy
 import yaml
 
 from pipeline.language import detect_language, document_language, norwegian_variant
+from pipeline.metadata import DATA as METADATA, dateline
 
 DATA = yaml.safe_load((Path(__file__).with_name("clean.yaml")).read_text(encoding="utf-8"))
 _BOILERPLATE = {s.casefold() for s in DATA["boilerplate_lines"]}
@@ -24,7 +30,7 @@ _BOILERPLATE_RE = [re.compile(p, re.I) for p in DATA["boilerplate_patterns"]]
 _TOC_RE = [re.compile(p) for p in DATA["toc_patterns"]]
 _BULLETS = DATA["bullets"]
 
-KINDS = ("heading", "paragraph", "list_item", "table_row", "footnote")
+KINDS = ("heading", "paragraph", "list_item", "table_row", "footnote", "dateline")
 
 
 @dataclass(frozen=True)
@@ -284,7 +290,7 @@ def clean(text: str, blocks: list[tuple[str, str]] | None = None) -> CleanText:
     # joining wrapped lines can form new mojibake-like sequences: repair each block once more,
     # so that cleaning the cleaned text changes nothing
     found = [(k, t2, lv) for k, t, lv in found if (t2 := normalise_chars(t).strip())]
-    out, spans = assemble(found)
+    out, spans = assemble(_split_dateline(found))
     variant = norwegian_variant(out)
     segments = []
     for start, end, kind, level in spans:
@@ -294,6 +300,18 @@ def clean(text: str, blocks: list[tuple[str, str]] | None = None) -> CleanText:
     segments = [s if s.lang else Segment(s.start, s.end, s.kind, language if language != "mixed" else languages[0], s.level)
                 for s in segments]
     return CleanText(out, segments, language, languages)
+
+
+def _split_dateline(blocks: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """The first dateline among the first blocks as a `dateline` block of its own: "OSLO, 3. feb.
+    2025 (NTB): Regjeringen foreslår ..." -> "OSLO, 3. feb. 2025 (NTB)" + "Regjeringen foreslår
+    ..." (the separator between them goes). The reader took it as the publication date."""
+    for i, (kind, t, level) in enumerate(blocks[: METADATA["dateline_lines"]]):
+        m = dateline(t) if kind in ("heading", "paragraph") else None
+        if m:
+            rest = re.sub(r"^\s*[:–—-]?\s*", "", t[m.end:])
+            return [*blocks[:i], ("dateline", t[m.start : m.end], 0), *([(kind, rest, level)] if rest else []), *blocks[i + 1 :]]
+    return blocks
 
 
 def title_of(ct: CleanText) -> str | None:

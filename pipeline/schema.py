@@ -22,7 +22,10 @@ DOCUMENTS = pa.schema(
         ("pipeline_version", _str),
         ("content_type", _str),
         ("reader", _str),
-        ("published", _str),  # ISO date where the document states one
+        # the publication date the document states (a "Publisert" line, a dateline, a page's
+        # metadata; a month alone, "date 2024-11", is its first day). Was an ISO string: README,
+        # "Migration notes"
+        ("published", pa.date32()),
         ("n_pages", _int),
         ("languages", pa.list_(_str)),  # languages of the segments, most characters first
         ("n_segments", _int),
