@@ -24,6 +24,10 @@ from flows import server  # noqa: E402
 from pipeline import run, store  # noqa: E402
 from pipeline.read import DEFAULT_MAX_BYTES  # noqa: E402
 
+# Without PREFECT_API_URL, the temporary server Prefect starts for this process dies with it,
+# also when it is killed (flows/server.py).
+server.die_with_parent()
+
 
 @task(name="discover")
 def discover_task(inputs: list[str], out: str, model: str | None, max_bytes: int, run_id: str) -> run.RunPlan:
