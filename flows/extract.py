@@ -3,7 +3,7 @@
 Every task is a thin wrapper over a plain function in `pipeline.run`; the flow only
 orchestrates. Run it with `python -m pipeline extract` (CLI), `python flows/extract.py`, or
 as a deployment (`flows/prefect.yaml`, or `python flows/extract.py --serve` for a nightly
-schedule at 02:00 Europe/Oslo).
+schedule at 02:00 Europe/Oslo; both need a running Prefect server: README, "Scheduling").
 """
 from __future__ import annotations
 
@@ -13,14 +13,21 @@ import sys
 from pathlib import Path
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+if not __package__:  # run as a script (`python flows/extract.py`): import this checkout's packages
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from prefect import flow, get_run_logger, task  # noqa: E402
 from prefect.artifacts import create_link_artifact, create_markdown_artifact  # noqa: E402
 from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
+from flows import server  # noqa: E402
 from pipeline import run, store  # noqa: E402
 from pipeline.read import DEFAULT_MAX_BYTES  # noqa: E402
+
+# Without PREFECT_API_URL, the temporary server Prefect starts for this process dies with it,
+# also when it is killed (flows/server.py).
+server.die_with_parent()
 
 
 @task(name="discover")
@@ -125,7 +132,10 @@ if __name__ == "__main__":
     if "--serve" in sys.argv:
         from prefect.schedules import Cron
 
-        # A long-running process that runs the flow nightly at 02:00 Oslo time.
+        if not server.api_url():  # Prefect cannot keep a schedule on a run's temporary server
+            print(server.SERVE_NEEDS_SERVER, file=sys.stderr)
+            sys.exit(2)
+        # A long-running process that runs the flow nightly at 02:00 Oslo time (README, "Scheduling").
         extract_flow.serve(
             name="nightly-extract",
             schedules=[Cron("0 2 * * *", timezone="Europe/Oslo")],

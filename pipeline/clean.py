@@ -1,9 +1,14 @@
 """Cleaning: repaired, normalised text made of typed segments with offsets.
 
 `clean(text)` returns a `CleanText`: the cleaned text (what every offset in the output
-tables points into) and its segments (heading, paragraph, list_item, table_row, footnote),
-each with the language of its text. Cleaning is idempotent: cleaning a cleaned text
+tables points into) and its segments (heading, paragraph, list_item, table_row, footnote,
+dateline), each with the language of its text. Cleaning is idempotent: cleaning a cleaned text
 returns the same text.
+
+A line opening with a dash is a list item, or a quotation in the Norwegian news style
+("– Vi må ..., sier X."): `_opens_quote` tells them apart. A dateline opening the document
+("OSLO, 3. feb. 2025 (NTB): ...") is a `dateline` segment of its own, never part of the first
+sentence or the title.
 """
 from __future__ import annotations
 
@@ -17,6 +22,7 @@ import ftfy
 import yaml
 
 from pipeline.language import detect_language, document_language, norwegian_variant
+from pipeline.metadata import DATA as METADATA, dateline
 
 DATA = yaml.safe_load((Path(__file__).with_name("clean.yaml")).read_text(encoding="utf-8"))
 _BOILERPLATE = {s.casefold() for s in DATA["boilerplate_lines"]}
@@ -24,7 +30,7 @@ _BOILERPLATE_RE = [re.compile(p, re.I) for p in DATA["boilerplate_patterns"]]
 _TOC_RE = [re.compile(p) for p in DATA["toc_patterns"]]
 _BULLETS = DATA["bullets"]
 
-KINDS = ("heading", "paragraph", "list_item", "table_row", "footnote")
+KINDS = ("heading", "paragraph", "list_item", "table_row", "footnote", "dateline")
 
 
 @dataclass(frozen=True)
@@ -150,6 +156,38 @@ def _line_blocks(line: str) -> list[tuple[str, str, int]]:
     return [("paragraph", text, 0)]
 
 
+# Quote attributions (", sier X." / ", says X."): the patterns targets and actions read them by.
+_CLAUSES = yaml.safe_load((Path(__file__).parent / "extract" / "clauses.yaml").read_text(encoding="utf-8"))["lexicon"]
+_ATTRIBUTION = re.compile("|".join(f"(?:{_CLAUSES[lang]['attribution']})" for lang in ("nb", "en")), re.I | re.S)
+_QUOTE_DASH = re.compile(r"^\s*[–-]\s+(?=\S)")
+_FULL_STOP = re.compile(r"[.!?…][»\"”]?$")
+
+
+def _dash_item(blocks: list[tuple[str, str, int]], line: str) -> bool:
+    """The line is one list item, marked by a dash: a quotation, maybe (`_opens_quote`)."""
+    return len(blocks) == 1 and blocks[0][0] == "list_item" and bool(_QUOTE_DASH.match(line))
+
+
+def _opens_quote(text: str, prev: tuple[str, str, int] | None, next_dash: bool, tight: bool) -> bool:
+    """Whether a line opening with a dash ("– Vi må ...") is a quotation, not a list item: the
+    words after the dash start with a capital (or a quote mark) and either end in an attribution
+    (", sier X.", ", said X"), or go on the quotation of the block before, or stand as a paragraph
+    of their own: not after a lead-in (":") or a list item, and not the first of a run of dash
+    lines (the next line is one, right below or after a line without final punctuation).
+    `prev` is the block before; `next_dash`: the next non-blank line opens with a dash;
+    `tight`: with no blank line between them."""
+    rest = text[_QUOTE_DASH.match(text).end():]
+    if not (rest[:1].isupper() or rest[:1] in "«\"“"):
+        return False
+    if _ATTRIBUTION.search(rest):
+        return True
+    if prev and prev[0] == "paragraph" and _QUOTE_DASH.match(prev[1]):
+        return True  # a quotation over several paragraphs
+    if prev and (prev[0] == "list_item" or prev[1].endswith(":")):
+        return False
+    return not (next_dash and (tight or not _FULL_STOP.search(rest.rstrip())))
+
+
 def _looks_like_heading(text: str) -> bool:
     words = text.split()
     return 0 < len(words) <= 12 and len(text) <= 100 and not _SENTENCE_END.search(text) and (
@@ -162,13 +200,21 @@ def _blocks(text: str) -> list[tuple[str, str, int]]:
     told from short paragraphs by their shape."""
     blocks: list[tuple[str, str, int]] = []
     prev_blank = True
-    for line in text.split("\n"):
+    lines = text.split("\n")
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    next_filled = dict(zip(filled, filled[1:]))
+    for i, line in enumerate(lines):
         if not line.strip():
             prev_blank = True
             continue
         if _is_noise(line):
             continue
-        for kind, t, level in _line_blocks(line):
+        found = _line_blocks(line)
+        if _dash_item(found, line):
+            j = next_filled.get(i)
+            if _opens_quote(line, blocks[-1] if blocks else None, j is not None and bool(_QUOTE_DASH.match(lines[j])), j == i + 1):
+                found = [("paragraph", _strip_markup(line), 0)]
+        for kind, t, level in found:
             if not t or _is_noise(t):
                 continue
             if (
@@ -191,8 +237,8 @@ def _reader_blocks(blocks: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
     footnotes keep their kind; a paragraph is read like a line of a text file, so that a
     bullet or a short title line gets the same kind in every format."""
     found: list[tuple[str, str, int]] = []
-    for kind, t in blocks:
-        t = " ".join(normalise_chars(t).split())
+    texts = [" ".join(normalise_chars(t).split()) for _, t in blocks]
+    for i, ((kind, _), t) in enumerate(zip(blocks, texts)):
         if not t or _is_noise(t):
             continue
         if kind in KINDS and kind != "paragraph":
@@ -200,7 +246,12 @@ def _reader_blocks(blocks: list[tuple[str, str]]) -> list[tuple[str, str, int]]:
             if t and not _is_noise(t):
                 found.append((kind, t, 1))
             continue
-        for k, bt, level in _line_blocks(t):
+        line_blocks = _line_blocks(t)
+        if _dash_item(line_blocks, t):
+            next_dash = i + 1 < len(blocks) and blocks[i + 1][0] == "paragraph" and bool(_QUOTE_DASH.match(texts[i + 1]))
+            if _opens_quote(t, found[-1] if found else None, next_dash, tight=False):
+                line_blocks = [("paragraph", _strip_markup(t), 0)]
+        for k, bt, level in line_blocks:
             if bt and not _is_noise(bt):
                 if k == "paragraph" and _looks_like_heading(bt):
                     k, level = "heading", 2
@@ -239,7 +290,7 @@ def clean(text: str, blocks: list[tuple[str, str]] | None = None) -> CleanText:
     # joining wrapped lines can form new mojibake-like sequences: repair each block once more,
     # so that cleaning the cleaned text changes nothing
     found = [(k, t2, lv) for k, t, lv in found if (t2 := normalise_chars(t).strip())]
-    out, spans = assemble(found)
+    out, spans = assemble(_split_dateline(found))
     variant = norwegian_variant(out)
     segments = []
     for start, end, kind, level in spans:
@@ -249,6 +300,18 @@ def clean(text: str, blocks: list[tuple[str, str]] | None = None) -> CleanText:
     segments = [s if s.lang else Segment(s.start, s.end, s.kind, language if language != "mixed" else languages[0], s.level)
                 for s in segments]
     return CleanText(out, segments, language, languages)
+
+
+def _split_dateline(blocks: list[tuple[str, str, int]]) -> list[tuple[str, str, int]]:
+    """The first dateline among the first blocks as a `dateline` block of its own: "OSLO, 3. feb.
+    2025 (NTB): Regjeringen foreslår ..." -> "OSLO, 3. feb. 2025 (NTB)" + "Regjeringen foreslår
+    ..." (the separator between them goes). The reader took it as the publication date."""
+    for i, (kind, t, level) in enumerate(blocks[: METADATA["dateline_lines"]]):
+        m = dateline(t) if kind in ("heading", "paragraph") else None
+        if m:
+            rest = re.sub(r"^\s*[:–—-]?\s*", "", t[m.end:])
+            return [*blocks[:i], ("dateline", t[m.start : m.end], 0), *([(kind, rest, level)] if rest else []), *blocks[i + 1 :]]
+    return blocks
 
 
 def title_of(ct: CleanText) -> str | None:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Iterator
 
 from spacy.tokens import Doc, Span
@@ -16,6 +17,7 @@ class AnalysedDocument:
     parts: list[tuple[int, Segment, Doc]]  # (offset of the Doc in the cleaned text, segment, Doc)
     title: str | None = None
     source: str | None = None
+    published: date | None = None  # the publication date the document states (metadata.published_date)
     meta: dict = field(default_factory=dict)
 
     @property

@@ -1,10 +1,12 @@
 """Document metadata found in the text: the publication date and whether a stored title says
 anything. Month names and cue words per language are data in `metadata.yaml`.
 
-`parse_date("Publisert 5. mars 2024")` -> "2024-03-05"; `published_date(text)` looks for the
-date the document states it was published near its top: first a line with a cue word
-("Publisert", "Published"), else a line that is nothing but a date ("Oslo, June 14, 2024",
-"6/27/2024", "mandag 24. juni 2019").
+`parse_date("Publisert 5. mars 2024")` -> date(2024, 3, 5); `published_date(text)` is the one
+finder of the date a document states it was published, near its top: first a line with a cue
+word ("Publisert", "Published"), else a line that is nothing but a date ("Oslo, June 14, 2024",
+"6/27/2024", "mandag 24. juni 2019"), or a dateline opening one of the first lines
+("OSLO, 3. feb. 2025 (NTB): Regjeringen ..."; `dateline` finds it, and the cleaner makes it a
+segment of its own).
 """
 from __future__ import annotations
 
@@ -49,6 +51,10 @@ class DateMatch:
     start: int
     end: int
 
+    @property
+    def value(self) -> date:
+        return date.fromisoformat(self.iso)
+
 
 def find_date(text: str) -> DateMatch | None:
     """The first full date in `text` (day, month and year), as ISO. Slashed dates are read
@@ -79,16 +85,16 @@ def _to_iso(m: re.Match) -> str | None:
         return None
 
 
-def parse_date(text: str) -> str | None:
+def parse_date(text: str) -> date | None:
     m = find_date(text)
-    return m.iso if m else None
+    return m.value if m else None
 
 
-def published_date(text: str, max_lines: int | None = None) -> str | None:
+def published_date(text: str, max_lines: int | None = None) -> date | None:
     """The publication date a document states near its top, or None."""
     lines = [ln.strip() for ln in text.splitlines() if ln.strip()][: max_lines or DATA["scan_lines"]]
     bare = None
-    for line in lines:
+    for i, line in enumerate(lines):
         if _OTHER_CUE.search(line):
             continue
         m = find_date(line)
@@ -96,10 +102,34 @@ def published_date(text: str, max_lines: int | None = None) -> str | None:
             continue
         cue = _PUBLISHED_CUE.search(line)
         if cue and cue.start() < m.start:
-            return m.iso
-        if bare is None and _is_bare_date(line, m):
-            bare = m.iso
+            return m.value
+        if bare is None and (_is_bare_date(line, m) or (i < DATA["dateline_lines"] and dateline(line))):
+            bare = m.value
     return bare
+
+
+_PLACE = r"[A-ZÆØÅ][\w'.-]*(?:\s+[\w'.-]+){0,%d}" % (DATA["max_place_words"] - 1)
+_WEEKDAY = "(?i:" + "|".join(map(re.escape, sorted(WEEKDAYS, key=len, reverse=True))) + ")"
+_DATELINE_HEAD = re.compile(rf"\s*(?:{_PLACE}\s*,\s*)?(?:{_WEEKDAY}\s*,?\s+)?")
+_DATELINE_TAIL = re.compile(r"\.?\s*(?:\([^()\n]{1,30}\))?\s*(?:[–—:-](?=\s|$)|\.(?=\s|$))?\s*")
+
+
+def dateline(text: str) -> DateMatch | None:
+    """The dateline `text` opens with: "Oslo, 3. februar 2025", "OSLO, 3. feb. 2025 (NTB):",
+    "Oslo, June 14, 2024 –": at most a place (then a comma) and a weekday before the date, a
+    news agency in brackets after it. `start`/`end` are where the dateline's own text starts
+    and ends (its trailing separator left out); None when `text` opens otherwise, or when the
+    text after the dateline does not start a sentence."""
+    m = find_date(text[:120])
+    if not m or not _DATELINE_HEAD.fullmatch(text, 0, m.start):
+        return None
+    tail = _DATELINE_TAIL.match(text, m.end)
+    rest = text[tail.end():]
+    if rest and not (rest[0].isupper() or rest[0] in "«\"“–"):
+        return None
+    start = len(text) - len(text.lstrip())
+    end = len(text[: tail.end()].rstrip(" :–—-"))
+    return DateMatch(m.iso, start, end)
 
 
 def _is_bare_date(line: str, m: DateMatch) -> bool:
@@ -110,18 +140,26 @@ def _is_bare_date(line: str, m: DateMatch) -> bool:
     return not after and len(words) <= DATA["max_place_words"]
 
 
-def split_date_marker(text: str) -> tuple[str | None, str]:
-    """A text export's leading "date 2024-11" marker as (ISO date or month, rest of the text)."""
+def split_date_marker(text: str) -> tuple[date | None, str]:
+    """A text export's leading "date 2024-11" marker as (date, rest of the text); a month
+    alone ("2024-11") is its first day."""
     m = _MARKER.match(text)
     if not m:
         return None, text
-    value = m.group(1)
+    value = as_date(m.group(1))
+    return (value, text[m.end():]) if value else (None, text)
+
+
+def as_date(value: str | date | None) -> date | None:
+    """An ISO date ("2024-11-05", "2024-11-05T08:00:00+01:00") or month ("2024-11": its first
+    day) as a date; None for anything else."""
+    if value is None or isinstance(value, date):
+        return value
+    m = re.match(r"\s*(\d{4})-(\d{2})(?:-(\d{2}))?", value)
     try:
-        parts = [int(p) for p in value.split("-")]
-        date(parts[0], parts[1], parts[2] if len(parts) > 2 else 1)
+        return date(int(m.group(1)), int(m.group(2)), int(m.group(3) or 1)) if m else None
     except ValueError:
-        return None, text
-    return value, text[m.end():]
+        return None
 
 
 def meaningful_title(title: str | None) -> str | None:

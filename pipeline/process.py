@@ -137,7 +137,8 @@ def _document_rows(raw: RawDocument, pipelines: Pipelines, version: str,
             parts = analyse([ct], pipelines)[0]
         stage = "extraction"
         title = raw.title or title_of(ct)
-        rows = extract_rows(AnalysedDocument(raw.doc_id, ct, parts, title=title, source=raw.source))
+        rows = extract_rows(AnalysedDocument(raw.doc_id, ct, parts, title=title, source=raw.source,
+                                                    published=raw.published))
     except DocumentTimeout:
         raise
     except Exception as e:  # noqa: BLE001 - one bad document must not fail its batch

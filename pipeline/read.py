@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Callable
 
@@ -29,7 +30,7 @@ class RawDocument:
     content_type: str | None = None
     text: str | None = None
     title: str | None = None
-    published: str | None = None
+    published: date | None = None
     n_pages: int | None = None
     blocks: list[tuple[str, str]] | None = None
     error: str | None = None

@@ -25,7 +25,7 @@ from pipeline import store
 from pipeline.nlp import get_pipelines, model_description
 from pipeline.process import DEFAULT_DOC_TIMEOUT_S, pipeline_version, process_documents, read_batch
 from pipeline.read import DEFAULT_MAX_BYTES, discover
-from pipeline.schema import DOC_TABLES, to_table
+from pipeline.schema import DOC_TABLES, conform, to_table
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH_DOCS = 16
@@ -189,7 +189,7 @@ def _table_stream(plan: RunPlan, name: str, schema: pa.Schema, infos: list[Batch
                 ids = batch.column("doc_id").to_pylist()
                 sources = pa.array([plan.reuse[d] for d in ids], pa.string())
                 batch = batch.set_column(batch.schema.get_field_index("source"), "source", sources)
-            batch = batch.select(schema.names).cast(schema)
+            batch = conform(batch, schema)  # rows of an earlier version: new columns null
             counts[name] = counts.get(name, 0) + batch.num_rows
             yield batch
         for info in infos:

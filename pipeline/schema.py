@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from pipeline.metadata import as_date
+
 _str, _int, _float = pa.string(), pa.int64(), pa.float64()
 
 DOCUMENTS = pa.schema(
@@ -22,7 +24,10 @@ DOCUMENTS = pa.schema(
         ("pipeline_version", _str),
         ("content_type", _str),
         ("reader", _str),
-        ("published", _str),  # ISO date where the document states one
+        # the publication date the document states (a "Publisert" line, a dateline, a page's
+        # metadata; a month alone, "date 2024-11", is its first day). Was an ISO string: README,
+        # "Migration notes"
+        ("published", pa.date32()),
         ("n_pages", _int),
         ("languages", pa.list_(_str)),  # languages of the segments, most characters first
         ("n_segments", _int),
@@ -70,6 +75,9 @@ AMOUNTS = pa.schema(
         ("sentence", _str),
         ("source_rule", _str),
         ("run_id", _str),
+        # true for the first row (by offset) of each distinct amount (low, high, currency) in its
+        # document, false for a repeat (the same amount in title and body): sum where first_mention
+        ("first_mention", pa.bool_()),
     ]
 )
 
@@ -145,3 +153,18 @@ def to_table(rows: list[dict], schema: pa.Schema) -> pa.Table:
     """Rows (dicts) to an Arrow table of `schema`; missing keys become nulls, extra keys are dropped."""
     columns = {f.name: [r.get(f.name) for r in rows] for f in schema}
     return pa.Table.from_pydict(columns, schema=schema)
+
+
+def conform(batch: pa.RecordBatch, schema: pa.Schema) -> pa.RecordBatch:
+    """Rows an earlier version wrote, in `schema`: a column they lack is null (a new column such
+    as amounts.first_mention), an ISO-string date becomes a date (documents.published)."""
+    arrays = []
+    for f in schema:
+        if f.name not in batch.schema.names:
+            arrays.append(pa.nulls(batch.num_rows, f.type))
+            continue
+        column = batch.column(f.name)
+        if pa.types.is_date32(f.type) and pa.types.is_string(column.type):
+            column = pa.array([as_date(v) for v in column.to_pylist()], f.type)
+        arrays.append(column.cast(f.type))
+    return pa.RecordBatch.from_arrays(arrays, schema=schema)

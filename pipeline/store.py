@@ -189,7 +189,8 @@ def commit(out: Path, run_id: str, tables: dict[str, pa.RecordBatchReader | pa.T
     versions = {}
     for name, schema in DOC_TABLES.items():
         path = str(_table_path(out, name))
-        write_deltalake(path, tables[name], mode="overwrite", schema_mode="merge", commit_properties=props)
+        write_deltalake(path, tables[name], mode="overwrite", schema_mode=_schema_mode(path, schema),
+                        commit_properties=props)
         versions[name] = DeltaTable(path).version()
         release_memory()
         checkpoint(f"after-table:{name}")
@@ -201,6 +202,17 @@ def commit(out: Path, run_id: str, tables: dict[str, pa.RecordBatchReader | pa.T
     gc.collect()  # drop delta-rs objects now, not at interpreter exit (delta-rs issue 2184)
     release_memory()
     return versions
+
+
+def _schema_mode(path: str, schema: pa.Schema) -> str:
+    """How a run's overwrite treats the table's schema: "merge" (new columns are added), or
+    "overwrite" when a column changed its type (`documents.published`, string -> date), which a
+    merge would silently keep. Earlier versions keep their schema (time travel)."""
+    if not DeltaTable.is_deltatable(path):
+        return "merge"
+    current = pa.schema(DeltaTable(path).schema().to_arrow())
+    changed = [f.name for f in schema if f.name in current.names and current.field(f.name).type.id != f.type.id]
+    return "overwrite" if changed else "merge"
 
 
 def export_latest(out: Path, run_id: str) -> Path:

@@ -417,6 +417,18 @@ def test_english_document_gives_bare_amounts_its_currency(analyse_text):
     assert [(r["currency"], r["low"]) for r in extract(doc)] == [("NOK", 3 * B), ("NOK", 3 * B)]
 
 
+@pytest.mark.parametrize("text, expected", [
+    ("Enova får 200 millioner kroner\n\nRegjeringen gir Enova 200 mill. kroner. Siva får 50 millioner kroner, "
+     "og Enova får i alt 200 millioner kroner.", [(200e6, True), (200e6, False), (50e6, True), (200e6, False)]),
+    ("Fondet får mellom 2 og 3 milliarder kroner. Det er 2 milliarder kroner mer enn i fjor, og 2 til 3 milliarder kroner totalt.",
+     [(2e9, True), (2e9, True), (2e9, False)]),  # a range and its low end are two amounts
+    ("The fund gets NOK 40 million. The fund gets EUR 40 million. It repeats: NOK 40 million.",
+     [(40e6, True), (40e6, True), (40e6, False)]),  # the same number in another currency is another amount
+])
+def test_first_mention_of_each_amount(analyse_text, text, expected):
+    assert [(r["low"], r["first_mention"]) for r in extract(analyse_text(text))] == expected
+
+
 def test_component_stores_spans(pipelines):
     doc = pipelines.nb("Katapulten fikk 214 mNOK i 2024.")
     (span,) = doc.spans["amounts"]

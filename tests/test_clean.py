@@ -94,3 +94,75 @@ def test_language(raw, language):
 def test_title_is_first_heading_with_words():
     assert title_of(clean("2024\n\nAnbefaling for norsk legemiddelproduksjon\n\nTekst her.")) == \
         "Anbefaling for norsk legemiddelproduksjon"
+
+
+# --- a dash opening a line: a quotation (Norwegian news style) or a list item ---------------------
+
+QUOTES = [  # (text, the paragraphs that must stay quotations, dash included)
+    ("Regjeringen la fram planen i dag.\n\n– Vi må bygge ut mer kraft, og det haster, sier energiministeren.\n\n"
+     "Planen behandles i Stortinget i vår.",
+     ["– Vi må bygge ut mer kraft, og det haster, sier energiministeren."]),
+    ("– Dette er et viktig steg for regionen, sa ordføreren.\n\n– Nå håper vi at staten følger opp.",  # over two paragraphs
+     ["– Dette er et viktig steg for regionen, sa ordføreren.", "– Nå håper vi at staten følger opp."]),
+    ("Ordføreren var fornøyd.\n– Dette gir oss nye muligheter, mener ordfører Kari Nordmann.\n– Vi har ventet lenge.",
+     ["– Dette gir oss nye muligheter, mener ordfører Kari Nordmann.", "– Vi har ventet lenge."]),
+    ("Kommunen satser på sykkel.\n\n– Et historisk løft\n\nSykkelveiene skal stå ferdige i 2028.",  # a quoted crosshead
+     ["– Et historisk løft"]),
+    ("Fylket fikk ikke støtte.\n\n– Vi må gjøre mer for\neksportbedriftene våre, seier fylkesordføraren.",  # hard-wrapped
+     ["– Vi må gjøre mer for eksportbedriftene våre, seier fylkesordføraren."]),
+    ("Styret var samlet.\n\n\u2014 Det er for sent å snu nå, sa styrelederen.",  # an em dash is a dash
+     ["– Det er for sent å snu nå, sa styrelederen."]),
+    ("The fund opened on Monday.\n\n– We want to back more founders in the north, says the fund's manager.\n\n"
+     "The fund holds NOK 300 million.",
+     ["– We want to back more founders in the north, says the fund's manager."]),
+    ("Talks ended late.\n\n- This is a turning point for the industry, said the minister.",  # a hyphen too
+     ["- This is a turning point for the industry, said the minister."]),
+]
+
+LISTS = [  # (text, the list items)
+    ("Utvalget anbefaler:\n– Etablere et nasjonalt fond\n– Styrke låneordningen",
+     ["Etablere et nasjonalt fond", "Styrke låneordningen"]),
+    ("Tiltak\n\n– Etablere et nasjonalt fond\n– Styrke låneordningen\n– Mer forskning",  # a run, no lead-in
+     ["Etablere et nasjonalt fond", "Styrke låneordningen", "Mer forskning"]),
+    ("Tiltak\n\n– Etablere et nasjonalt fond\n\n– Styrke låneordningen",  # blank lines between short items
+     ["Etablere et nasjonalt fond", "Styrke låneordningen"]),
+    ("Deltakerne kom fra flere land.\n\n- svenske bedrifter\n- danske bedrifter",  # not a sentence
+     ["svenske bedrifter", "danske bedrifter"]),
+    ("Our recommendations:\n\n– Introduce a tax credit for research\n– Simplify public procurement",
+     ["Introduce a tax credit for research", "Simplify public procurement"]),
+    ("Sitater:\n• Vi må gjøre mer, sier lederen.",  # only a dash can open a quotation
+     ["Vi må gjøre mer, sier lederen."]),
+]
+
+
+@pytest.mark.parametrize("raw, quotes", QUOTES)
+def test_quote_dash_stays_a_quotation(raw, quotes):
+    ct = clean(raw)
+    segs = kinds(ct)
+    for q in quotes:
+        assert ("paragraph", q) in segs, segs
+    assert not [t for k, t in segs if k == "list_item"] and "•" not in ct.text
+    assert clean(ct.text).text == ct.text
+
+
+@pytest.mark.parametrize("raw, items", LISTS)
+def test_dash_list_stays_a_list(raw, items):
+    ct = clean(raw)
+    assert [t for k, t in kinds(ct) if k == "list_item"] == items
+    assert clean(ct.text).text == ct.text
+
+
+def test_quote_dash_in_html_and_markdown(tmp_path):
+    from pipeline.read import read_document
+
+    page = ("<html><body><main><article><h1>Kommunen satser på sykkel</h1><p>Planen ble lagt fram i dag.</p>"
+            "<p>– Dette er et historisk løft, sier ordføreren.</p><ul><li>Nye sykkelveier</li></ul>"
+            "</article></main></body></html>")
+    (tmp_path / "a.html").write_text(page, encoding="utf-8")
+    (tmp_path / "a.md").write_text("# Sykkel\n\n– Dette er et historisk løft, sier ordføreren.\n\n- Nye sykkelveier\n",
+                                   encoding="utf-8")
+    for name in ("a.html", "a.md"):
+        doc = read_document(tmp_path / name)
+        segs = kinds(clean(doc.text, doc.blocks))
+        assert ("paragraph", "– Dette er et historisk løft, sier ordføreren.") in segs, name
+        assert ("list_item", "Nye sykkelveier") in segs, name  # a markup list stays a list

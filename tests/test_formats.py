@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import io
 import zipfile
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -77,12 +78,12 @@ def test_html_main_content_as_segments(tmp_path):
     ]
     assert (doc.reader, doc.content_type) == ("html", "text/html")
     assert doc.title == "Regjeringen styrker satsingen på havvind"
-    assert doc.published == "2025-02-03"  # the date the page states, before its metadata
+    assert doc.published == date(2025, 2, 3)  # the date the page states, before its metadata
 
 
 def test_html_date_from_metadata_when_the_text_has_none(tmp_path):
     doc = read_bytes(tmp_path, "a.html", PAGE.replace("<p>Publisert 3. februar 2025</p>", ""))
-    assert doc.published == "2025-02-01"
+    assert doc.published == date(2025, 2, 1)
 
 
 @pytest.mark.parametrize(
@@ -243,16 +244,31 @@ def test_docx_external_entity_is_refused(tmp_path):
 HEADER = "Eksempelbyrået – Rapport om helseindustri 2024"
 
 
-def _pdf_report() -> bytes:
-    """Two A4 pages: a running header and page number on both; page 1 with a heading, a
-    paragraph with hyphenated line breaks, a list and a table; page 2 in two columns, drawn
-    line by line across both columns (so that drawing order is not reading order)."""
+def _pdf(draw) -> bytes:
+    """A PDF (A4, reportlab, reproducible) with the pages `draw(canvas)` makes."""
     from reportlab.lib.pagesizes import A4
     from reportlab.pdfgen import canvas
 
     buf = io.BytesIO()
     c = canvas.Canvas(buf, pagesize=A4, invariant=1)
+    draw(c)
+    c.save()
+    return buf.getvalue()
 
+
+def _draw_lines(c, x: float, y: float, lines: list[str], step: float = 12.5) -> None:
+    for i, line in enumerate(lines):
+        c.drawString(x, y - step * i, line)
+
+
+def _pdf_report() -> bytes:
+    """Two A4 pages: a running header and page number on both; page 1 with a heading, a
+    paragraph with hyphenated line breaks, a list and a table; page 2 in two columns, drawn
+    line by line across both columns (so that drawing order is not reading order)."""
+    return _pdf(_draw_report)
+
+
+def _draw_report(c) -> None:
     def furniture(n):
         c.setFont("Helvetica", 8)
         c.drawString(72, 800, HEADER)
@@ -262,12 +278,11 @@ def _pdf_report() -> bytes:
     c.setFont("Helvetica-Bold", 14)
     c.drawString(72, 740, "Eksport av helseteknologi")
     c.setFont("Helvetica", 10)
-    for i, line in enumerate([
+    _draw_lines(c, 72, 710, [
         "Satsingen skal gi mer norsk legemiddel-",
         "produksjon og flere arbeidsplasser. Nærings-",
         "og fiskeridepartementet leder arbeidet.",
-    ]):
-        c.drawString(72, 710 - 12.5 * i, line)
+    ])
     for i, item in enumerate(["Etablere en helsekatapult.", "Styrke eksportfinansieringen."]):
         c.drawString(76, 660 - 15 * i, "•")
         c.drawString(90, 660 - 15 * i, item)
@@ -289,8 +304,6 @@ def _pdf_report() -> bytes:
         if rt:
             c.drawString(320, y, rt)
     c.showPage()
-    c.save()
-    return buf.getvalue()
 
 
 def test_pdf_reading_order_hyphens_headers_tables(tmp_path):
@@ -313,14 +326,11 @@ def test_pdf_reading_order_hyphens_headers_tables(tmp_path):
 
 
 def _scanned_pdf() -> bytes:
-    from reportlab.pdfgen import canvas
+    def draw(c):
+        c.rect(72, 72, 400, 600, fill=1)  # a page that is all picture, no text layer
+        c.showPage()
 
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, invariant=1)
-    c.rect(72, 72, 400, 600, fill=1)  # a page that is all picture, no text layer
-    c.showPage()
-    c.save()
-    return buf.getvalue()
+    return _pdf(draw)
 
 
 def _encrypted_pdf() -> bytes:
@@ -479,3 +489,34 @@ def test_raw_samples_in_other_formats_match_their_text():
         assert segments(read_document(html)) == segs
         assert segments(read_document(html.with_suffix(".docx"))) == segs
         assert segments(read_document(html.with_suffix(".pdf"))) == segs
+
+
+def _pdf_with_dateline() -> bytes:
+    """A press release whose dateline sits on the line right above the first sentence, in the
+    same font and spacing: the PDF reader joins them into one paragraph."""
+    def draw(c):
+        c.setFont("Helvetica-Bold", 14)
+        c.drawString(72, 760, "More money for green shipping")
+        c.setFont("Helvetica", 10)
+        _draw_lines(c, 72, 730, [
+            "Oslo, 3 February 2025",
+            "The Government proposes to strengthen Enova by NOK 3 billion next year.",
+            "The ministry recommends that ports build shore power by 2030.",
+        ])
+        c.showPage()
+
+    return _pdf(draw)
+
+
+def test_pdf_dateline_is_the_published_date_not_the_first_sentence(tmp_path, pipelines):
+    from pipeline.process import process_documents
+
+    doc = read_bytes(tmp_path, "release.pdf", _pdf_with_dateline())
+    assert doc.published == date(2025, 2, 3)
+    assert ("dateline", "Oslo, 3 February 2025") in segments(doc)
+    rows = process_documents([doc], pipelines).rows
+    assert rows["documents"][0]["published"] == date(2025, 2, 3)
+    assert rows["actions"] and rows["amounts"]
+    for table in ("actions", "targets", "amounts"):
+        for r in rows[table]:
+            assert not r["sentence"].startswith("Oslo") and "2025 The" not in r["sentence"], (table, r["sentence"])

@@ -1,4 +1,5 @@
 """Storage and incremental runs, through the Prefect-free runner (pipeline.run)."""
+from datetime import date
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -129,3 +130,74 @@ def test_a_table_left_empty_by_one_run_does_not_break_the_next(tmp_path):
     (raw / "b.txt").write_text("Siva får 2 mill. kroner.", encoding="utf-8")
     s = run.run_extraction([str(raw)], tmp_path / "out")  # carries a.txt forward from empty tables
     assert s.n_reused == 1 and s.n_processed == 1 and s.rows["targets"] == 0
+
+
+def test_published_is_a_date_column(inputs, tmp_path):
+    import pyarrow as pa
+
+    (inputs / "c.txt").write_text("Publisert 5. mars 2024\n\nSiva får 10 mill. kroner i 2025.", encoding="utf-8")
+    out = tmp_path / "out"
+    run.run_extraction([str(inputs)], out)
+    for table in (store.read_table(out, "documents"), pq.read_table(out / "latest" / "documents.parquet")):
+        assert table.schema.field("published").type == pa.date32()
+        assert date(2024, 3, 5) in table.column("published").to_pylist()
+
+
+def test_tables_of_an_older_version_are_migrated(inputs, tmp_path, monkeypatch):
+    """Tables an earlier version wrote (`published` a string, no `first_mention`): the next run
+    writes the new types, and the old version stays readable as it was."""
+    from datetime import datetime, timezone
+
+    import pyarrow as pa
+
+    from pipeline.schema import AMOUNTS, DOC_TABLES, DOCUMENTS
+
+    old_documents = pa.schema([pa.field("published", pa.string()) if f.name == "published" else f for f in DOCUMENTS])
+    old_amounts = pa.schema([f for f in AMOUNTS if f.name != "first_mention"])
+    old_run = "20240101T000000Z-00000000"
+    tables = {name: schema.empty_table() for name, schema in DOC_TABLES.items()}
+    tables["documents"] = pa.Table.from_pylist(
+        [{"doc_id": "x", "source": "old.txt", "status": "ok", "published": "2024-11", "run_id": old_run}], old_documents)
+    tables["amounts"] = old_amounts.empty_table()
+    monkeypatch.setattr(store, "export_latest", lambda out, run_id: None)  # the old version's export is not under test
+    now = datetime.now(timezone.utc)
+    store.commit(tmp_path / "out", old_run, tables, {"run_id": old_run, "started_at": now, "finished_at": now})
+    monkeypatch.undo()
+    assert pa.schema(DeltaTable(str(tmp_path / "out" / "documents")).schema().to_arrow()).field("published").type == pa.string()
+
+    run.run_extraction([str(inputs)], tmp_path / "out")
+    documents, amounts = (pa.schema(DeltaTable(str(tmp_path / "out" / name)).schema().to_arrow()) for name in ("documents", "amounts"))
+    assert documents.field("published").type == pa.date32() and amounts.field("first_mention").type == pa.bool_()
+    assert store.read_table(tmp_path / "out", "documents", run_id=old_run).column("published").to_pylist() == ["2024-11"]
+
+
+def test_rows_of_an_older_version_conform_to_the_schema():
+    import pyarrow as pa
+
+    from pipeline.schema import AMOUNTS, DOCUMENTS, conform
+
+    docs = pa.RecordBatch.from_pylist([{"doc_id": "a", "published": "2024-11"}, {"doc_id": "b", "published": "2025-02-03"},
+                                       {"doc_id": "c", "published": None}])
+    out = conform(docs, DOCUMENTS)
+    assert out.schema == DOCUMENTS
+    assert out.column("published").to_pylist() == [date(2024, 11, 1), date(2025, 2, 3), None]
+    amounts = conform(pa.RecordBatch.from_pylist([{"doc_id": "a", "low": 5.0}]), AMOUNTS)
+    assert amounts.column("first_mention").to_pylist() == [None] and amounts.column("low").to_pylist() == [5.0]
+
+
+def test_readme_sums_each_amount_once(tmp_path, monkeypatch):
+    """The README's DuckDB total counts an amount repeated in a document once."""
+    import re
+
+    import duckdb
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    query = next(m.group(1) for m in re.finditer(r'duckdb\.sql\("([^"]*sum\(low\)[^"]*)"\)', readme))
+    assert "where first_mention" in query
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Enova får 200 millioner kroner\n\nRegjeringen gir Enova 200 millioner kroner. "
+                               "Siva får 50 millioner kroner.", encoding="utf-8")
+    run.run_extraction([str(raw)], tmp_path / "processed")
+    monkeypatch.chdir(tmp_path)
+    assert duckdb.sql(query).fetchall() == [("NOK", 250e6)]

@@ -724,7 +724,19 @@ def extract(document: AnalysedDocument) -> list[dict]:
             rows.append(_row(offset, span, a, year))
     rows.extend(table_amounts(document))
     rows.sort(key=lambda r: r["start"])
+    mark_first_mentions(rows)
     return rows
+
+
+def mark_first_mentions(rows: list[dict]) -> None:
+    """`first_mention`: true for the first row (in text order) of each distinct amount (low,
+    high, currency) of a document, false for a repeat, so that a sum over the rows where it is
+    true counts "200 millioner kroner" in the title and again in the body once."""
+    seen: set[tuple] = set()
+    for r in rows:
+        key = (r["low"], r["high"], r["currency"])
+        r["first_mention"] = key not in seen
+        seen.add(key)
 
 
 # --- tables with a unit header ----------------------------------------------------------------

@@ -15,8 +15,6 @@ from pipeline.document import AnalysedDocument
 from pipeline.extract import clauses
 
 _YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
-_DATE_LINE = re.compile(
-    r"(?:publisert|published|dato|date|oppdatert|updated)\s*:?\s*[^\n]{0,30}?\b((?:19|20)\d{2})\b", re.I)
 
 
 _AUXILIARIES = {"er", "var", "har", "hadde", "blir", "vert", "is", "are", "was", "were", "has", "have", "had", "be"}
@@ -75,12 +73,11 @@ def clause_at(text: str, pos: int, parts: list[clauses.Clause]) -> int:
 
 
 def document_year(document: AnalysedDocument) -> int | None:
-    """The year the document was written: a "Publisert/date" line near the top, else the
-    year mentioned most often (ties: the earlier), not counting deadlines ("innen 2030", "by 2026"). None when the text names no year."""
-    head = document.text[:3000]
-    m = _DATE_LINE.search(head)
-    if m:
-        return int(m.group(1))
+    """The year the document was written: the year of its publication date (`published`, found
+    by metadata.published_date when it was read), else the year mentioned most often (ties: the
+    earlier), not counting deadlines ("innen 2030", "by 2026"). None when the text names no year."""
+    if document.published:
+        return document.published.year
     years = Counter(int(m.group(1)) for m in _YEAR.finditer(document.text)
                     if not _DEADLINE_BEFORE.search(document.text, max(0, m.start() - 30), m.start()))
     if not years:

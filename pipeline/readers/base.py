@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 
 class ReadError(Exception):
@@ -13,7 +14,7 @@ class ReadResult:
     text: str
     content_type: str
     title: str | None = None
-    published: str | None = None
+    published: date | None = None  # the publication date the document states
     n_pages: int | None = None
     # Segments the reader already knows (headings, list items, table rows), as (kind, text)
     # pairs in reading order. None: the cleaner finds them in the text itself.

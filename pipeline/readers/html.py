@@ -10,7 +10,7 @@ from __future__ import annotations
 import trafilatura
 from lxml import etree
 
-from pipeline.metadata import meaningful_title, published_date
+from pipeline.metadata import as_date, meaningful_title, published_date
 from pipeline.readers.base import ReadError, ReadResult, decode_text
 
 # lxml's HTML parser (huge_tree off) keeps at most 255 levels of nesting, so trafilatura's tree
@@ -41,7 +41,7 @@ def read(data: bytes) -> ReadResult:
     title = meaningful_title(root.get("title")) or (headings[0] if headings else None)
     return ReadResult(
         text="\n\n".join(t for _, t in blocks), content_type="text/html", title=title,
-        published=published_date("\n".join(t for _, t in blocks)) or root.get("date") or None,
+        published=published_date("\n".join(t for _, t in blocks)) or as_date(root.get("date")),
         blocks=blocks,
     )
 

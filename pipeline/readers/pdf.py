@@ -3,7 +3,8 @@
 
 - Reading order from the text positions: lines top to bottom; on a page with a column gutter
   shared by several lines, the left column before the right one.
-- Lines are joined into paragraphs by their spacing; a line-final hyphen is joined
+- Lines are joined into paragraphs by their spacing (a list item's wrapped lines must be
+  indented past its bullet, a quotation's opening dash asks nothing); a line-final hyphen is joined
   ("legemiddel-" + "produksjon" -> "legemiddelproduksjon"), except before "og"/"and".
 - Running headers/footers (top or bottom lines repeating across pages, digits ignored) and
   page numbers are dropped.
@@ -33,6 +34,9 @@ DATA = yaml.safe_load(Path(__file__).with_name("pdf.yaml").read_text(encoding="u
 _KEEP_HYPHEN = {w.casefold() for w in DATA["keep_hyphen_before"]}
 _PAGE_NUMBER = [re.compile(p, re.I) for p in DATA["page_number_patterns"]]
 _LIST_START = re.compile(rf"^(?:[{re.escape(DATA['bullets'])}]|\d{{1,2}}[.)]|[a-z][.)])\s+")
+# a dash opening a capitalised sentence may be a quotation ("– Vi må ..."; the cleaner decides),
+# whose wrapped lines go back to the margin
+_QUOTE_START = re.compile(r"^[–—-]\s+[«\"“A-ZÆØÅ]")
 _SENTENCE_END = re.compile(r"[.!?:;]$")
 MAX_PAGES = 5000
 
@@ -302,7 +306,7 @@ def _paragraphs(lines: list[Line]) -> list[str]:
         )
         if new:
             out.append(text)
-            item_x = (ln.x + 1) if starts_item else None
+            item_x = (ln.x + 1) if starts_item and not _QUOTE_START.match(text) else None
         else:
             out[-1] = _join(out[-1], text)
         prev = ln
