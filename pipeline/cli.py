@@ -80,17 +80,25 @@ def check_model(name: str | None) -> None:
 
 # -- Ctrl-C and SIGTERM during a run ------------------------------------------------------------
 
-def _stop_temporary_prefect_server() -> None:
-    """Stop the Prefect server this process started (if any): it must not outlive the run."""
+def _stop_helpers() -> None:
+    """Stop what this process started for the run: the temporary Prefect server (if any) and
+    local Dask workers (multiprocessing children), which would otherwise go on staging a batch."""
+    import multiprocessing
+
     server_module = sys.modules.get("prefect.server.api.server")
     if server_module is not None:
         for server in list(server_module.SubprocessASGIServer._instances.values()):
             server.stop()
+    children = multiprocessing.active_children()
+    for child in children:
+        child.terminate()
+    for child in children:
+        child.join(3)
 
 
 def _leave(message) -> None:
-    """Stop the server, then say `message()` (a batch may have been staged meanwhile) and exit."""
-    _stop_temporary_prefect_server()
+    """Stop the helpers, then say `message()` (a batch may have been staged meanwhile) and exit."""
+    _stop_helpers()
     sys.stderr.flush()
     os.write(2, f"{message()}\n".encode())  # not print: a flow with log_prints turns print into a log record
     os._exit(EXIT_INTERRUPTED)  # nothing else of the run may go on (Prefect's crash handling, threads)
