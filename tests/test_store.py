@@ -62,7 +62,7 @@ def test_removed_documents_disappear_but_stay_in_history(inputs, tmp_path):
     out = tmp_path / "out"
     s1 = run.run_extraction([str(inputs)], out)
     (inputs / "b.txt").unlink()
-    run.run_extraction([str(inputs)], out)
+    run.run_extraction([str(inputs)], out, sync=True)
     assert store.read_table(out, "documents").column("source").to_pylist() == [str(inputs / "a.txt")]
     assert store.read_table(out, "documents", run_id=s1.run_id).num_rows == 2
 
