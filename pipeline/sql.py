@@ -32,7 +32,8 @@ def write_views(out: Path) -> Path | None:
 
         for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
             leftover.unlink(missing_ok=True)
-        con = duckdb.connect(str(tmp))
+        # the oldest storage format that holds views: DuckDB 1.0 and later (a CLI older than this package) open it
+        con = duckdb.connect(str(tmp), config={"storage_compatibility_version": "v1.0.0"})
         try:
             # the views are bound now (the files must exist): resolve their relative paths from the parent
             con.execute(f"SET file_search_path = {_quote(str(out.parent))}")

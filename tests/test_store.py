@@ -129,3 +129,49 @@ def test_a_table_left_empty_by_one_run_does_not_break_the_next(tmp_path):
     (raw / "b.txt").write_text("Siva får 2 mill. kroner.", encoding="utf-8")
     s = run.run_extraction([str(raw)], tmp_path / "out")  # carries a.txt forward from empty tables
     assert s.n_reused == 1 and s.n_processed == 1 and s.rows["targets"] == 0
+
+
+def test_read_table_takes_a_str_path_and_returns_a_pyarrow_table(inputs, tmp_path):
+    import pyarrow as pa
+
+    s = run.run_extraction([str(inputs)], tmp_path / "out")
+    docs = store.read_table(str(tmp_path / "out"), "documents", run_id=s.run_id)
+    assert isinstance(docs, pa.Table) and docs.num_rows == 2
+    assert len(docs.to_pandas()) == 2
+    assert store.read_table(str(tmp_path / "out"), "runs").num_rows == 1
+
+
+def test_read_table_names_the_tables_for_an_unknown_one(inputs, tmp_path):
+    run.run_extraction([str(inputs)], tmp_path / "out")
+    with pytest.raises(KeyError) as e:
+        store.read_table(tmp_path / "out", "amount")
+    assert isinstance(e.value, store.UnknownTable)
+    assert str(e.value) == "no table 'amount'; the tables are: " + ", ".join(TABLES)
+
+
+def test_read_table_refuses_an_unknown_run_and_lists_the_newest(inputs, tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(store.UnknownRun, match="no complete run 'x'.*no complete run yet"):
+        store.read_table(out, "documents", run_id="x")
+    ids = [run.run_extraction([str(inputs)], out).run_id for _ in range(7)]
+    for name in ("documents", "runs"):
+        with pytest.raises(store.UnknownRun) as e:
+            store.read_table(out, name, run_id="20261125T084311Z-1551e67b")
+        message = str(e.value)
+        assert "no complete run '20261125T084311Z-1551e67b'" in message and ids[-1] in message
+        assert ids[0] not in message and message.count("Z-") == 6  # the five newest, not all of them
+    # an old run reads as it was, the runs table too
+    assert set(store.read_table(out, "runs", run_id=ids[1]).column("run_id").to_pylist()) == set(ids[:2])
+
+
+def test_a_run_removed_by_vacuum_says_so_plainly(inputs, tmp_path):
+    out = tmp_path / "out"
+    old = run.run_extraction([str(inputs)], out)
+    (inputs / "c.txt").write_text("Siva får 10 mill. kroner i 2025.", encoding="utf-8")
+    run.run_extraction([str(inputs)], out)
+    store.vacuum(out, keep_days=0)
+    with pytest.raises(store.UnknownRun) as e:
+        store.read_table(out, "amounts", run_id=old.run_id)
+    assert str(e.value).startswith(f"run {old.run_id}'s files were removed by vacuum")
+    assert "\x1b" not in str(e.value) and e.value.__suppress_context__
+    assert store.read_table(out, "amounts").num_rows > 0
