@@ -37,53 +37,50 @@ def _summary(summary) -> None:
         console.print(f"review pages: {review.resolve()}")
 
 
-def cmd_extract(a: argparse.Namespace) -> int:
+def _committing(command) -> int:
+    """Run a committing command and print its summary; a held lock exits 3, a refused run
+    (RunRefused: nothing written) exits 2, each with one line on stderr."""
     from pipeline.run import RunRefused
     from pipeline.store import LockedError
 
+    try:
+        summary = command()
+    except (LockedError, RunRefused) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2 if isinstance(e, RunRefused) else 3
+    if summary.mode == "remove":
+        print(f"removed {summary.n_removed} documents")
+    _summary(summary)
+    return 0
+
+
+def cmd_extract(a: argparse.Namespace) -> int:
     inputs = a.paths or ["raw"]
     out = Path(a.out)
     modes = {"sync": a.sync, "allow_empty": a.allow_empty, "force": a.force}
-    try:
+
+    def extract():
         if a.engine == "local":
             from pipeline.run import run_extraction
 
-            summary = run_extraction(inputs, out, a.model, a.batch_docs, a.max_bytes, a.wait_lock, a.doc_timeout, **modes)
-        else:
-            from pipeline.run import plan_run
+            return run_extraction(inputs, out, a.model, a.batch_docs, a.max_bytes, a.wait_lock, a.doc_timeout, **modes)
+        from pipeline.run import plan_run
 
-            plan_run(inputs, out, a.model, a.max_bytes, **modes)  # the guards, before Prefect starts (the flow checks again)
-            os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-            from flows.extract import extract_flow, with_dask
+        plan_run(inputs, out, a.model, a.max_bytes, **modes)  # the guards, before Prefect starts (the flow checks again)
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        from flows.extract import extract_flow, with_dask
 
-            flow = with_dask(a.workers, a.dask_address) if (a.workers or a.dask_address) else extract_flow
-            summary = flow(inputs=inputs, out=str(out), model=a.model, batch_docs=a.batch_docs,
-                           max_bytes=a.max_bytes, lock_wait_s=a.wait_lock, doc_timeout_s=a.doc_timeout, **modes)
-    except LockedError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 3
-    except RunRefused as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    _summary(summary)
-    return 0
+        flow = with_dask(a.workers, a.dask_address) if (a.workers or a.dask_address) else extract_flow
+        return flow(inputs=inputs, out=str(out), model=a.model, batch_docs=a.batch_docs,
+                    max_bytes=a.max_bytes, lock_wait_s=a.wait_lock, doc_timeout_s=a.doc_timeout, **modes)
+
+    return _committing(extract)
 
 
 def cmd_remove(a: argparse.Namespace) -> int:
-    from pipeline.run import RunRefused, remove_documents
-    from pipeline.store import LockedError
+    from pipeline.run import remove_documents
 
-    try:
-        summary = remove_documents(Path(a.out), a.documents, a.wait_lock)
-    except LockedError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 3
-    except RunRefused as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 2
-    print(f"removed {summary.n_removed} documents")
-    _summary(summary)
-    return 0
+    return _committing(lambda: remove_documents(Path(a.out), a.documents, a.wait_lock))
 
 
 def cmd_review(a: argparse.Namespace) -> int:
