@@ -37,28 +37,50 @@ def _summary(summary) -> None:
         console.print(f"review pages: {review.resolve()}")
 
 
-def cmd_extract(a: argparse.Namespace) -> int:
+def _committing(command) -> int:
+    """Run a committing command and print its summary; a held lock exits 3, a refused run
+    (RunRefused: nothing written) exits 2, each with one line on stderr."""
+    from pipeline.run import RunRefused
     from pipeline.store import LockedError
 
+    try:
+        summary = command()
+    except (LockedError, RunRefused) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2 if isinstance(e, RunRefused) else 3
+    if summary.mode == "remove":
+        print(f"removed {summary.n_removed} documents")
+    _summary(summary)
+    return 0
+
+
+def cmd_extract(a: argparse.Namespace) -> int:
     inputs = a.paths or ["raw"]
     out = Path(a.out)
-    try:
+    modes = {"sync": a.sync, "allow_empty": a.allow_empty, "force": a.force}
+
+    def extract():
         if a.engine == "local":
             from pipeline.run import run_extraction
 
-            summary = run_extraction(inputs, out, a.model, a.batch_docs, a.max_bytes, a.wait_lock, a.doc_timeout)
-        else:
-            os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-            from flows.extract import extract_flow, with_dask
+            return run_extraction(inputs, out, a.model, a.batch_docs, a.max_bytes, a.wait_lock, a.doc_timeout, **modes)
+        from pipeline.run import plan_run
 
-            flow = with_dask(a.workers, a.dask_address) if (a.workers or a.dask_address) else extract_flow
-            summary = flow(inputs=inputs, out=str(out), model=a.model, batch_docs=a.batch_docs,
-                           max_bytes=a.max_bytes, lock_wait_s=a.wait_lock, doc_timeout_s=a.doc_timeout)
-    except LockedError as e:
-        print(f"error: {e}", file=sys.stderr)
-        return 3
-    _summary(summary)
-    return 0
+        plan_run(inputs, out, a.model, a.max_bytes, **modes)  # the guards, before Prefect starts (the flow checks again)
+        os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+        from flows.extract import extract_flow, with_dask
+
+        flow = with_dask(a.workers, a.dask_address) if (a.workers or a.dask_address) else extract_flow
+        return flow(inputs=inputs, out=str(out), model=a.model, batch_docs=a.batch_docs,
+                    max_bytes=a.max_bytes, lock_wait_s=a.wait_lock, doc_timeout_s=a.doc_timeout, **modes)
+
+    return _committing(extract)
+
+
+def cmd_remove(a: argparse.Namespace) -> int:
+    from pipeline.run import remove_documents
+
+    return _committing(lambda: remove_documents(Path(a.out), a.documents, a.wait_lock))
 
 
 def cmd_review(a: argparse.Namespace) -> int:
@@ -115,7 +137,18 @@ def build_parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__)
     sub = ap.add_subparsers(dest="command", required=True)
 
-    e = sub.add_parser("extract", help="run the extraction flow on files or folders and write the tables")
+    e = sub.add_parser(
+        "extract", help="run the extraction flow on files or folders and write the tables",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run modes:\n"
+        "  add/update (default)  the documents given are added, or refreshed when their bytes changed (a\n"
+        "                        path given again with new bytes replaces its old document); every other\n"
+        "                        document of the newest version is kept as it is.\n"
+        "  sync (--sync)         the tables hold exactly the documents under the given paths; documents\n"
+        "                        gone from them disappear from the newest version (make run, nightly).\n"
+        "Guards (exit 2, nothing written): a path that does not exist; a sync with no documents\n"
+        "(--allow-empty); a sync that would drop more than half of the documents (--force).\n"
+        "Remove documents with `python -m pipeline remove`.")
     e.add_argument("paths", nargs="*", help="files or folders (default: raw/)")
     e.add_argument("--out", default="processed", help="output folder (default: processed/)")
     e.add_argument("--engine", choices=["prefect", "local"], default="prefect",
@@ -129,7 +162,19 @@ def build_parser() -> argparse.ArgumentParser:
     e.add_argument("--doc-timeout", type=float, default=300.0,
                    help="seconds one document may take before it fails with 'timeout' (default 300; 0: no limit)")
     e.add_argument("--wait-lock", type=float, default=0.0, help="seconds to wait for another run on --out (default 0: fail)")
+    e.add_argument("--sync", action="store_true",
+                   help="the tables hold exactly the documents under PATHs; others are dropped (default: add/update)")
+    e.add_argument("--allow-empty", action="store_true", help="let a sync with no documents empty the tables")
+    e.add_argument("--force", action="store_true", help="let a sync drop more than half of the documents")
     e.set_defaults(func=cmd_extract)
+
+    m = sub.add_parser("remove", help="drop documents by doc_id (or its first 6+ characters) or source path; "
+                                      "commits a new version of every table")
+    m.add_argument("documents", nargs="+", metavar="ID_OR_PATH",
+                   help="a doc_id, a unique start of one (6+ characters), or a source path (a folder: every document under it)")
+    m.add_argument("--out", default="processed", help="output folder (default: processed/)")
+    m.add_argument("--wait-lock", type=float, default=0.0, help="seconds to wait for another run on --out (default 0: fail)")
+    m.set_defaults(func=cmd_remove)
 
     r = sub.add_parser("review", help="build the static review site (HTML) from the committed tables")
     r.add_argument("--out", default="processed", help="folder with the tables (default processed/)")
