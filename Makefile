@@ -14,7 +14,7 @@ setup:
 	$(PY) -m pipeline info
 
 run:
-	$(PY) -m pipeline extract raw --out processed
+	$(PY) -m pipeline extract raw --out processed --sync
 
 test:
 	$(PY) -m pytest -q

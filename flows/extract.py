@@ -31,8 +31,10 @@ server.die_with_parent()
 
 
 @task(name="discover")
-def discover_task(inputs: list[str], out: str, model: str | None, max_bytes: int, run_id: str) -> run.RunPlan:
-    return run.plan_run(inputs, Path(out), model, max_bytes, run_id)
+def discover_task(inputs: list[str], out: str, model: str | None, max_bytes: int, run_id: str, sync: bool,
+                  allow_empty: bool, force: bool) -> run.RunPlan:
+    """Plan the run; its guards raise RunRefused (the flow run fails with that message, nothing written)."""
+    return run.plan_run(inputs, Path(out), model, max_bytes, run_id, sync, allow_empty, force)
 
 
 @task(name="process-batch")
@@ -65,8 +67,9 @@ def summary_markdown(s: run.RunSummary) -> str:
     lines = [
         f"# Extraction run `{s.run_id}`", "",
         f"Model: **{s.model}**", "",
-        "| documents | processed | reused | failed |", "|---|---|---|---|",
-        f"| {s.n_documents} | {s.n_processed} | {s.n_reused} | {s.n_failed} |", "",
+        f"Mode: **{s.mode}**", "",
+        "| documents | processed | reused staged | reused | kept | removed | failed |", "|---|---|---|---|---|---|---|",
+        f"| {s.n_documents} | {s.n_processed} | {s.n_staged} | {s.n_reused} | {s.n_kept} | {s.n_removed} | {s.n_failed} |", "",
         "| table | rows | version |", "|---|---|---|",
         *[f"| {t} | {s.rows.get(t, '')} | {v} |" for t, v in s.versions.items()],
     ]
@@ -90,12 +93,18 @@ def extract_flow(
     max_bytes: int = DEFAULT_MAX_BYTES,
     lock_wait_s: float = 0.0,
     doc_timeout_s: float | None = run.DEFAULT_DOC_TIMEOUT_S,
+    sync: bool = False,
+    allow_empty: bool = False,
+    force: bool = False,
 ) -> run.RunSummary:
-    """Extract the four tables from the documents in `inputs` (files or folders) into `out`."""
+    """Extract the four tables from the documents in `inputs` (files or folders) into `out`.
+    Add mode (default): the documents given are added or refreshed, the others kept; `sync`: the
+    tables hold exactly the documents under `inputs` (the nightly deployment). `allow_empty` and
+    `force` pass the guards of an empty sync and of a sync dropping more than half the documents."""
     inputs = inputs or ["raw"]
     run_id = run.new_run_id()
     with store.run_lock(Path(out), run_id, lock_wait_s):
-        plan = discover_task(inputs, out, model, max_bytes, run_id)
+        plan = discover_task(inputs, out, model, max_bytes, run_id, sync, allow_empty, force)
         futures = [
             process_batch_task.submit(batch, plan.out, plan.pipeline_version, model, max_bytes, doc_timeout_s)
             for batch in plan.batches(batch_docs)
@@ -139,7 +148,7 @@ if __name__ == "__main__":
         extract_flow.serve(
             name="nightly-extract",
             schedules=[Cron("0 2 * * *", timezone="Europe/Oslo")],
-            parameters={"inputs": ["raw"], "out": "processed"},
+            parameters={"inputs": ["raw"], "out": "processed", "sync": True},
         )
     else:
         extract_flow(inputs=sys.argv[1:] or None)

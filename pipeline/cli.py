@@ -143,16 +143,18 @@ def _summary_dict(summary, seconds: float) -> dict:
     return {
         "run_id": summary.run_id, "out": summary.out, "model": summary.model,
         "n_documents": summary.n_documents, "n_processed": summary.n_processed,
-        "n_reused": summary.n_reused, "n_failed": summary.n_failed,
-        "rows": summary.rows, "versions": summary.versions,
+        "n_reused": summary.n_reused, "n_failed": summary.n_failed, "mode": summary.mode,
+        "n_kept": summary.n_kept, "n_removed": summary.n_removed, "n_staged": summary.n_staged,
+        "n_staged_batches": summary.n_staged_batches, "rows": summary.rows, "versions": summary.versions,
         "failures": [{"source": s, "error": e} for s, e in summary.failures],
         "seconds": round(seconds, 3), "review": str(review.resolve()) if review.exists() else None,
     }
 
 
 def _summary_line(s: dict) -> str:
-    return (f"run {s['run_id']}: {s['n_documents']} documents, {s['n_processed']} processed, "
-            f"{s['n_reused']} reused, {s['n_failed']} failed -> {s['out']} ({s['seconds']:.1f} s)")
+    return (f"run {s['run_id']} ({s['mode']}): {s['n_documents']} documents, {s['n_processed']} processed, "
+            f"{s['n_reused']} reused, {s['n_kept']} kept, {s['n_removed']} removed, {s['n_failed']} failed "
+            f"-> {s['out']} ({s['seconds']:.1f} s)")
 
 
 def _print_summary(s: dict) -> None:
@@ -166,8 +168,9 @@ def _print_summary(s: dict) -> None:
     if warn:
         console.print("[bold red]WARNING: no trained Norwegian model: organisations come from rules only "
                       "(see README, 'Model').[/]")
-    console.print(f"documents: {s['n_documents']}  processed: {s['n_processed']}  "
-                  f"reused: {s['n_reused']}  failed: {s['n_failed']}")
+    console.print(f"mode: {s['mode']}  documents: {s['n_documents']}  processed: {s['n_processed']}  "
+                  f"reused: {s['n_reused']}  kept: {s['n_kept']}  removed: {s['n_removed']}  "
+                  f"from staged batches: {s['n_staged']}  failed: {s['n_failed']}", highlight=False)
     table = Table("table", "rows", "version")
     for name, version in s["versions"].items():
         table.add_row(name, str(s["rows"].get(name, "")), str(version))
@@ -178,29 +181,48 @@ def _print_summary(s: dict) -> None:
         console.print(f"review pages: {s['review']}")
 
 
-def cmd_extract(a: argparse.Namespace) -> int:
-    inputs = a.paths or ["raw"]
-    check_model(a.model)
-    out = writable_folder(Path(a.out))
-    stop_on_signals(out)
-    if a.engine == "local":
-        from pipeline.run import run_extraction
-
-        summary = run_extraction(inputs, out, a.model, a.batch_docs, a.max_bytes, a.wait_lock, a.doc_timeout)
-    else:
-        from flows.extract import extract_flow, with_dask
-
-        flow = with_dask(a.workers, a.dask_address) if (a.workers or a.dask_address) else extract_flow
-        summary = flow(inputs=inputs, out=str(out), model=a.model, batch_docs=a.batch_docs,
-                       max_bytes=a.max_bytes, lock_wait_s=a.wait_lock, doc_timeout_s=a.doc_timeout)
+def _report(summary, a: argparse.Namespace) -> int:
+    """The summary of a committed run: JSON (--json), one line (-q) or the table."""
     s = _summary_dict(summary, time.monotonic() - a.started)  # wall time, the server start included
-    if a.json:
+    if getattr(a, "json", False):
         print(json.dumps(s, default=str))
     elif a.verbosity < 0:
         print(_summary_line(s))
     else:
+        if s["mode"] == "remove":
+            print(f"removed {s['n_removed']} documents")
         _print_summary(s)
     return EXIT_OK
+
+
+def cmd_extract(a: argparse.Namespace) -> int:
+    inputs = a.paths or ["raw"]
+    modes = {"sync": a.sync, "allow_empty": a.allow_empty, "force": a.force}
+    check_model(a.model)
+    if a.engine == "local":
+        from pipeline.run import run_extraction
+
+        out = writable_folder(Path(a.out))
+        stop_on_signals(out)
+        summary = run_extraction(inputs, out, a.model, a.batch_docs, a.max_bytes, a.wait_lock, a.doc_timeout, **modes)
+    else:
+        from pipeline.run import plan_run
+
+        plan_run(inputs, Path(a.out), a.model, a.max_bytes, **modes)  # the guards, before Prefect starts (the flow checks again)
+        out = writable_folder(Path(a.out))
+        stop_on_signals(out)
+        from flows.extract import extract_flow, with_dask
+
+        flow = with_dask(a.workers, a.dask_address) if (a.workers or a.dask_address) else extract_flow
+        summary = flow(inputs=inputs, out=str(out), model=a.model, batch_docs=a.batch_docs,
+                       max_bytes=a.max_bytes, lock_wait_s=a.wait_lock, doc_timeout_s=a.doc_timeout, **modes)
+    return _report(summary, a)
+
+
+def cmd_remove(a: argparse.Namespace) -> int:
+    from pipeline.run import remove_documents
+
+    return _report(remove_documents(Path(a.out), a.documents, a.wait_lock), a)
 
 
 def cmd_review(a: argparse.Namespace) -> int:
@@ -301,7 +323,19 @@ def build_parser(prog: str = "python -m pipeline") -> argparse.ArgumentParser:
     sub = ap.add_subparsers(dest="command", required=True)
     add = lambda name, **kw: sub.add_parser(name, parents=[verbosity], **kw)  # noqa: E731
 
-    e = add("extract", help="run the extraction flow on files or folders and write the tables")
+    e = add(
+        "extract", help="run the extraction flow on files or folders and write the tables",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Run modes:\n"
+        "  add/update (default)  the documents given are added, or refreshed when their bytes changed (a\n"
+        "                        path given again with new bytes replaces its old document); every other\n"
+        "                        document of the newest version is kept as it is.\n"
+        "  sync (--sync)         the tables hold exactly the documents under the given paths; documents\n"
+        "                        gone from them disappear from the newest version (make run, nightly).\n"
+        "Guards (exit 2, nothing written): a path that does not exist; a sync with no documents\n"
+        "(--allow-empty); a sync that would drop more than half of the documents (--force).\n"
+        "Remove documents with `python -m pipeline remove`.\n"
+        "Ctrl-C or SIGTERM: one line, exit 130, nothing committed; processed batches are kept for the next run.")
     e.add_argument("paths", nargs="*", help="files or folders (default: raw/)")
     e.add_argument("--out", metavar="DIR", default=default_out, help=f"output folder (default: ${OUT_ENV} or processed/)")
     e.add_argument("--engine", choices=["prefect", "local"], default="prefect",
@@ -318,8 +352,22 @@ def build_parser(prog: str = "python -m pipeline") -> argparse.ArgumentParser:
                    help="seconds one document may take before it fails with 'timeout' (default 300; 0: no limit)")
     e.add_argument("--wait-lock", metavar="S", type=non_negative_float, default=0.0,
                    help="seconds to wait for another run on --out (default 0: fail at once, exit 3)")
+    e.add_argument("--sync", action="store_true",
+                   help="the tables hold exactly the documents under PATHs; others are dropped (default: add/update)")
+    e.add_argument("--allow-empty", action="store_true", help="let a sync with no documents empty the tables")
+    e.add_argument("--force", action="store_true", help="let a sync drop more than half of the documents")
     e.add_argument("--json", action="store_true", help="print the run summary as one JSON object on stdout")
     e.set_defaults(func=cmd_extract)
+
+    m = add("remove", help="drop documents by doc_id (or its first 6+ characters) or source path; "
+                           "commits a new version of every table")
+    m.add_argument("documents", nargs="+", metavar="ID_OR_PATH",
+                   help="a doc_id, a unique start of one (6+ characters), or a source path (a folder: every document under it)")
+    m.add_argument("--out", metavar="DIR", default=default_out, help=f"output folder (default: ${OUT_ENV} or processed/)")
+    m.add_argument("--wait-lock", metavar="S", type=non_negative_float, default=0.0,
+                   help="seconds to wait for another run on --out (default 0: fail at once, exit 3)")
+    m.add_argument("--json", action="store_true", help="print the summary as one JSON object on stdout")
+    m.set_defaults(func=cmd_remove)
 
     r = add("review", help="build the static review site (HTML) from the committed tables")
     r.add_argument("--out", metavar="DIR", default=default_out, help=f"folder with the tables (default: ${OUT_ENV} or processed/)")
@@ -394,11 +442,12 @@ def main(argv: list[str] | None = None, prog: str = "python -m pipeline") -> int
     a = build_parser(prog).parse_args(argv)
     a.started = started
     configure_logging(a.verbosity)
+    from pipeline.run import RunRefused
     from pipeline.store import LockedError
 
     try:
         code = a.func(a)
-    except UsageError as e:
+    except (UsageError, RunRefused) as e:  # RunRefused: a guard stopped the run before anything was written
         print(f"error: {e}", file=sys.stderr)
         code = EXIT_USAGE
     except LockedError as e:

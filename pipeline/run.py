@@ -36,6 +36,12 @@ COMMITTING = threading.Event()  # set while commit_run writes the tables
 COMMITTED = threading.Event()  # set once commit_run has committed its run
 
 
+class RunRefused(Exception):
+    """A run (or removal) stopped by a guard before anything was written: a path that does not
+    exist, an empty sync, a sync that would drop more than half of the documents, an unknown
+    document to remove. The command line exits 2 with its message."""
+
+
 def new_run_id() -> str:
     return datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ") + "-" + uuid.uuid4().hex[:8]
 
@@ -52,10 +58,18 @@ class RunPlan:
     to_process: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)
     reuse: dict[str, str] = field(default_factory=dict)  # doc_id -> current source
     skipped_duplicates: list[str] = field(default_factory=list)
+    mode: str = "add"  # add, sync or remove
+    keep: dict[str, str] = field(default_factory=dict)  # add mode: doc_id -> source of documents not given, kept
+    removed: list[str] = field(default_factory=list)  # doc_ids of the newest version that this run drops
 
     @property
     def n_documents(self) -> int:
-        return len(self.to_process) + len(self.reuse)
+        return len(self.to_process) + len(self.reuse) + len(self.keep)
+
+    @property
+    def carried(self) -> dict[str, str]:
+        """doc_id -> source of every document whose rows are carried forward from the newest version."""
+        return {**self.keep, **self.reuse}
 
     def batches(self, size: int = DEFAULT_BATCH_DOCS) -> list[list[tuple[str, str, str | None, str | None]]]:
         return [self.to_process[i : i + size] for i in range(0, len(self.to_process), size)]
@@ -66,14 +80,19 @@ class RunSummary:
     run_id: str
     out: str
     model: str
-    n_documents: int
-    n_processed: int
-    n_reused: int
+    n_documents: int  # documents in the tables after the run
+    n_processed: int  # run through the NLP stages by this run
+    n_reused: int  # given again unchanged: rows carried forward
     n_failed: int
-    rows: dict[str, int]
+    rows: dict[str, int]  # rows per table after the run (`runs`: every complete run)
     versions: dict[str, int]
     failures: list[tuple[str, str]]
     seconds: float
+    mode: str = "add"  # add, sync or remove
+    n_kept: int = 0  # add mode: documents not given, kept as they were
+    n_removed: int = 0  # documents of the previous version dropped (refreshed ones not counted)
+    n_staged: int = 0  # documents of reused staged batches (a half-finished earlier run processed them)
+    n_staged_batches: int = 0  # reused staged batches
 
 
 def file_digest(path: Path) -> str | None:
@@ -87,18 +106,33 @@ def file_digest(path: Path) -> str | None:
     return h.hexdigest()
 
 
+def _path_key(source: str) -> str:
+    return os.path.normpath(os.path.abspath(source))
+
+
 def plan_run(inputs: list[str], out: Path, model: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
-             run_id: str | None = None) -> RunPlan:
+             run_id: str | None = None, sync: bool = False, allow_empty: bool = False, force: bool = False) -> RunPlan:
     """Discover the input files and decide which to process and which to carry forward: a
     document whose bytes (doc_id) and pipeline version are unchanged since the newest
-    complete run, and which did not fail then, is reused."""
+    complete run, and which did not fail then, is reused. The other documents of the newest
+    version are kept as they are (add mode, the default) or dropped (`sync`); a document whose
+    source path is given again with other bytes is replaced in both modes. Raises RunRefused
+    for a path that does not exist, an empty sync (unless `allow_empty`) and a sync that would
+    drop more than half of the documents (unless `force`)."""
+    missing = [str(i) for i in inputs if not os.path.exists(i)]
+    if missing:
+        raise RunRefused(f"input not found: {', '.join(missing)} (nothing was changed)")
+    found = discover(inputs)
+    if sync and not found and not allow_empty:
+        raise RunRefused(f"no documents under {', '.join(map(str, inputs))}: a sync would empty every table "
+                         "(an unmounted share?); pass --allow-empty to commit that")
     description = model_description(model)
     version = pipeline_version(description, model)
     plan = RunPlan(run_id or new_run_id(), datetime.now(timezone.utc), os.path.abspath(out), [str(i) for i in inputs], version,
-                   description)
+                   description, mode="sync" if sync else "add")
     previous = store.previous_documents(out)
     seen: set[str] = set()
-    for path, source, problem in discover(inputs):
+    for path, source, problem in found:
         p = Path(path)
         digest = None
         try:
@@ -119,6 +153,15 @@ def plan_run(inputs: list[str], out: Path, model: str | None = None, max_bytes: 
         plan.to_process.append((os.path.abspath(path), source, digest, problem))
     if plan.skipped_duplicates:
         log.info("skipped %d files with the same bytes as another input", len(plan.skipped_duplicates))
+    given = {_path_key(source) for _, source, _ in found}
+    current = set(plan.reuse) | {digest for _, _, digest, _ in plan.to_process if digest}
+    others = {d: r["source"] for d, r in previous.items() if d not in current and _path_key(r["source"]) not in given}
+    if not sync:
+        plan.keep = others
+    elif 2 * len(others) > len(previous) and not force and not (allow_empty and not found):
+        raise RunRefused(f"a sync would remove {len(others)} of the {len(previous)} documents of the newest version "
+                         f"(they are not under {', '.join(map(str, inputs))}); check the inputs, or pass --force")
+    plan.removed = sorted(others) if sync else []
     return plan
 
 
@@ -181,13 +224,14 @@ def _table_stream(plan: RunPlan, name: str, schema: pa.Schema, infos: list[Batch
     """Carried-forward rows of reused documents, then the staged rows of this run, stamped
     with the run id, as one stream (never all in memory)."""
     seen_docs: set[str] = set()
-    carried = store.carried_batches(Path(plan.out), name, set(plan.reuse))  # opened now, read lazily
+    sources_of = plan.carried
+    carried = store.carried_batches(Path(plan.out), name, set(sources_of))  # opened now, read lazily
 
     def batches():
         for batch in carried:
             if name == "documents":  # a reused file may have moved: keep its current path
                 ids = batch.column("doc_id").to_pylist()
-                sources = pa.array([plan.reuse[d] for d in ids], pa.string())
+                sources = pa.array([sources_of[d] for d in ids], pa.string())
                 batch = batch.set_column(batch.schema.get_field_index("source"), "source", sources)
             batch = conform(batch, schema)  # rows of an earlier version: new columns null
             counts[name] = counts.get(name, 0) + batch.num_rows
@@ -212,32 +256,81 @@ def commit_run(plan: RunPlan, infos: list[BatchInfo]) -> RunSummary:
     counts: dict[str, int] = {}
     tables = {name: _table_stream(plan, name, schema, infos, counts) for name, schema in DOC_TABLES.items()}
     failures = [tuple(f) for info in infos for f in info.failures]
-    n_processed = len({d for info in infos for d in info.doc_ids})
+    processed = {d for info in infos if not info.cached for d in info.doc_ids}
+    staged = {d for info in infos if info.cached for d in info.doc_ids} - processed
+    n_staged_batches = sum(1 for info in infos if info.cached)
     finished = datetime.now(timezone.utc)
     run_row = {
         "run_id": plan.run_id, "started_at": plan.started_at, "finished_at": finished,
-        "n_documents": n_processed + len(plan.reuse), "n_processed": n_processed,
+        "n_documents": len(processed) + len(staged) + len(plan.reuse) + len(plan.keep), "n_processed": len(processed),
         "n_reused": len(plan.reuse), "n_failed": len(failures), "pipeline_version": plan.pipeline_version,
-        "model": plan.model, "inputs": plan.inputs,
+        "model": plan.model, "inputs": plan.inputs, "mode": plan.mode, "n_kept": len(plan.keep),
+        "n_removed": len(plan.removed), "n_staged": len(staged),
     }
     COMMITTING.set()
     try:
         versions = store.commit(out, plan.run_id, tables, run_row)
+        counts["runs"] = store.committed_runs(out).num_rows
         shutil.rmtree(staging_dir(out), ignore_errors=True)  # committed: the staged batches are done
         COMMITTED.set()
     finally:
         COMMITTING.clear()
     return RunSummary(
         run_id=plan.run_id, out=str(out), model=plan.model, n_documents=run_row["n_documents"],
-        n_processed=n_processed, n_reused=len(plan.reuse), n_failed=len(failures),
+        n_processed=len(processed), n_reused=len(plan.reuse), n_failed=len(failures),
         rows=counts, versions=versions, failures=failures,
         seconds=(datetime.now(timezone.utc) - plan.started_at).total_seconds(),
+        mode=plan.mode, n_kept=len(plan.keep), n_removed=len(plan.removed), n_staged=len(staged),
+        n_staged_batches=n_staged_batches,
     )
 
 
 def staged_batches(out: Path) -> int:
     """How many processed batches wait under `out/.staging/` for a commit (the next run reuses them)."""
     return sum(1 for p in staging_dir(out).glob("*/info.json"))
+
+
+def _matches(target: str, documents: dict[str, dict]) -> set[str]:
+    """The documents `target` names: a doc_id, a source path (a folder: every document under
+    it), or a unique doc_id prefix of at least 6 characters."""
+    if target in documents:
+        return {target}
+    key = _path_key(target)
+    by_path = {d for d, r in documents.items()
+               if r["source"] == target or _path_key(r["source"]) == key or _path_key(r["source"]).startswith(key + os.sep)}
+    if by_path:
+        return by_path
+    by_prefix = {d for d in documents if len(target) >= 6 and d.startswith(target)}
+    if len(by_prefix) > 1:
+        raise RunRefused(f"{target!r} is the start of {len(by_prefix)} doc_ids: give more of it")
+    return by_prefix
+
+
+def remove_documents(out: Path, targets: list[str], lock_wait_s: float = 0.0) -> RunSummary:
+    """Drop documents (see `_matches`) and commit a new version of every table without them,
+    with a `runs` row of mode `remove`; the review site drops their pages. Raises RunRefused,
+    before anything is written, when a target names no document."""
+    out = Path(out)
+    if store.latest_run_id(out) is None:
+        raise RunRefused(f"{out} holds no complete run: nothing to remove")
+    run_id = new_run_id()
+    with store.run_lock(out, run_id, lock_wait_s):
+        documents = store.previous_documents(out)
+        drop: set[str] = set()
+        for target in targets:
+            found = _matches(target, documents)
+            if not found:
+                raise RunRefused(f"no document {target!r} in {out} (give a doc_id, a unique start of one, "
+                                 "or a source path as in the documents table); nothing was removed")
+            drop |= found
+        last = store.read_table(out, "runs").to_pylist()
+        last = max(last, key=lambda r: r["finished_at"])
+        plan = RunPlan(run_id, datetime.now(timezone.utc), os.path.abspath(out), list(targets), last["pipeline_version"],
+                       last["model"], mode="remove", removed=sorted(drop),
+                       keep={d: r["source"] for d, r in documents.items() if d not in drop})
+        summary = commit_run(plan, [])
+        build_review(summary, [])
+        return summary
 
 
 class Progress:
@@ -290,11 +383,13 @@ class Progress:
 
 def run_extraction(inputs: list[str], out: Path, model: str | None = None, batch_docs: int = DEFAULT_BATCH_DOCS,
                    max_bytes: int = DEFAULT_MAX_BYTES, lock_wait_s: float = 0.0,
-                   timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S) -> RunSummary:
-    """The whole run in this process, without Prefect."""
+                   timeout_s: float | None = DEFAULT_DOC_TIMEOUT_S, sync: bool = False, allow_empty: bool = False,
+                   force: bool = False) -> RunSummary:
+    """The whole run in this process, without Prefect (modes and guards: `plan_run`)."""
+    out = Path(out)
     run_id = new_run_id()
     with store.run_lock(out, run_id, lock_wait_s):
-        plan = plan_run(inputs, out, model, max_bytes, run_id)
+        plan = plan_run(inputs, out, model, max_bytes, run_id, sync, allow_empty, force)
         progress = Progress(len(plan.to_process))
         infos = []
         try:

@@ -125,13 +125,17 @@ RUNS = pa.schema(
         ("run_id", _str),
         ("started_at", pa.timestamp("us", tz="UTC")),
         ("finished_at", pa.timestamp("us", tz="UTC")),
-        ("n_documents", _int),
-        ("n_processed", _int),
-        ("n_reused", _int),
+        ("n_documents", _int),  # documents in the tables after the run
+        ("n_processed", _int),  # run through the NLP stages in this run
+        ("n_reused", _int),  # given again unchanged: rows carried forward
         ("n_failed", _int),
         ("pipeline_version", _str),
         ("model", _str),
-        ("inputs", pa.list_(_str)),
+        ("inputs", pa.list_(_str)),  # paths given (for `remove`: the ids and paths removed)
+        ("mode", _str),  # add (the default), sync or remove
+        ("n_kept", _int),  # add mode: not given, kept from the previous version as they were
+        ("n_removed", _int),  # documents of the previous version gone from this one (refreshed ones not counted)
+        ("n_staged", _int),  # from batches a half-finished earlier run had staged (reused, not processed again)
     ]
 )
 

@@ -5,7 +5,8 @@ Commit protocol (one run):
    overwritten with the run's full content, one new Delta version each, its commit metadata
    carrying the run_id;
 2. the run's row is appended to `runs`: this commit marks the run as complete;
-3. `latest/` is replaced in one step (a symlink swapped atomically to a folder of Parquet files).
+3. `latest/` is replaced in one step (a symlink swapped atomically to a folder of Parquet files);
+   then `norextract.duckdb`, DuckDB views over `latest/`, is rebuilt (pipeline/sql.py).
 A run that dies before (2) is not complete: `read_table` reads every table at the version
 written by the newest run in `runs`, so readers never mix runs, and the next run overwrites
 what the dead one left. Concurrent runs on one folder are serialised by `run_lock`.
@@ -34,6 +35,7 @@ import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
 from pipeline.schema import DOC_TABLES, RUNS, TABLES, to_table
+from pipeline.sql import write_views
 
 LATEST = "latest"
 _LATEST_DIR = ".latest"
@@ -136,23 +138,64 @@ def table_version(out: Path, name: str, run_id: str) -> int | None:
     return None
 
 
-def read_table(out: Path, name: str, run_id: str | None = None, columns: list[str] | None = None,
+class UnknownTable(KeyError):
+    """A table name that is not one of the tables (a KeyError, as before, with a readable message)."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
+class UnknownRun(LookupError):
+    """A run id that is not a complete run of the folder, or a run whose files vacuum removed."""
+
+
+def _run_ids_newest_first(runs: pa.Table | None) -> list[str]:
+    if runs is None:
+        return []
+    rows = sorted(runs.select(["run_id", "finished_at"]).to_pylist(), key=lambda r: r["finished_at"], reverse=True)
+    return [r["run_id"] for r in rows]
+
+
+def _check_run(out: Path, runs: pa.Table | None, run_id: str) -> None:
+    ids = _run_ids_newest_first(runs)
+    if run_id not in ids:
+        known = f"the newest: {', '.join(ids[:5])}" if ids else "it has no complete run yet"
+        raise UnknownRun(f"no complete run {run_id!r} in {out} ({known}; all are in the runs table)")
+
+
+def read_table(out: Path | str, name: str, run_id: str | None = None, columns: list[str] | None = None,
                doc_ids: set[str] | None = None) -> pa.Table:
-    """Table `name` as written by `run_id` (default: the newest complete run); empty before
-    the first run. Readers use this so that they never mix two runs' tables. `columns` and
-    `doc_ids` read only those columns, and only the rows of those documents."""
+    """Table `name` (a pyarrow Table) as written by `run_id` (default: the newest complete run);
+    empty before the first run. Readers use this so that they never mix two runs' tables.
+    `columns` and `doc_ids` read only those columns, and only the rows of those documents.
+    Raises UnknownTable for a name that is not a table, UnknownRun for a run id that is not a
+    complete run of `out` or whose files were removed by `vacuum`."""
+    out = Path(out)
+    if name not in TABLES:
+        raise UnknownTable(f"no table {name!r}; the tables are: {', '.join(TABLES)}")
     schema = TABLES[name]
+    runs = committed_runs(out) if run_id is not None or name == "runs" else None
+    if run_id is not None:
+        _check_run(out, runs, run_id)
     if name == "runs":
-        return committed_runs(out) or schema.empty_table()
+        table = runs if runs is not None else schema.empty_table()
+        if run_id is not None:  # the runs as they stood when run_id committed
+            then = [r for r in table.to_pylist() if r["run_id"] == run_id][0]["finished_at"]
+            table = table.filter(pc.less_equal(table.column("finished_at"), pa.scalar(then, table.schema.field("finished_at").type)))
+        return table.select(columns) if columns else table
     run_id = run_id or latest_run_id(out)
     version = table_version(out, name, run_id) if run_id else None
     if version is None:
         return schema.empty_table().select(columns or schema.names)
-    dt = DeltaTable(str(_table_path(out, name)), version=version)
-    if columns is None and doc_ids is None:
-        return dt.to_pyarrow_table()
-    rows = None if doc_ids is None else pc.field("doc_id").isin(pa.array(sorted(doc_ids), pa.string()))
-    return dt.to_pyarrow_dataset().to_table(columns=columns, filter=rows)
+    try:
+        dt = DeltaTable(str(_table_path(out, name)), version=version)
+        if columns is None and doc_ids is None:
+            return dt.to_pyarrow_table()
+        rows = None if doc_ids is None else pc.field("doc_id").isin(pa.array(sorted(doc_ids), pa.string()))
+        return dt.to_pyarrow_dataset().to_table(columns=columns, filter=rows)
+    except FileNotFoundError:  # delta-rs' message carries terminal colour codes: say it plainly
+        raise UnknownRun(f"run {run_id}'s files were removed by vacuum (table {name}, version {version}); "
+                         f"only runs newer than the vacuum's --keep-days can be read") from None
 
 
 def previous_documents(out: Path) -> dict[str, dict]:
@@ -199,6 +242,7 @@ def commit(out: Path, run_id: str, tables: dict[str, pa.RecordBatchReader | pa.T
     versions["runs"] = DeltaTable(runs_path).version()
     checkpoint("after-runs")
     export_latest(out, run_id)
+    write_views(out)  # OUT/norextract.duckdb; a failure there is a warning
     gc.collect()  # drop delta-rs objects now, not at interpreter exit (delta-rs issue 2184)
     release_memory()
     return versions

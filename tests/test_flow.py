@@ -36,3 +36,29 @@ def test_flow_on_local_dask_cluster(prefect_harness, tmp_path):
 
     s = with_dask(workers=2)(inputs=[str(REPO_ROOT / "raw")], out=str(tmp_path / "out"), batch_docs=1)
     assert s.n_failed == 0 and s.n_processed >= 3 and s.rows["amounts"] > 0
+
+
+def test_flow_adds_by_default_syncs_when_asked_and_fails_on_a_refused_run(prefect_harness, tmp_path):
+    from flows.extract import extract_flow
+    from pipeline import run
+
+    raw, new, out = tmp_path / "raw", tmp_path / "new", tmp_path / "out"
+    raw.mkdir()
+    new.mkdir()
+    for name, text in {"a.txt": "Innovasjon Norge får 350 mill. kroner i 2025.", "b.txt": "Enova får 2 mrd. kroner.",
+                       "c.txt": "Siva får 10 mill. kroner i 2025."}.items():
+        (raw / name).write_text(text, encoding="utf-8")
+    (new / "d.txt").write_text("Forskningsrådet får 5 mill. kroner.", encoding="utf-8")
+    extract_flow(inputs=[str(raw)], out=str(out))
+    s = extract_flow(inputs=[str(new)], out=str(out))  # add: d joins a, b, c
+    assert (s.mode, s.n_processed, s.n_kept, s.n_documents) == ("add", 1, 3, 4)
+    (raw / "c.txt").unlink()
+    s = extract_flow(inputs=[str(raw), str(new)], out=str(out), sync=True)  # sync: c is gone
+    assert (s.mode, s.n_removed, s.n_reused, s.n_documents) == ("sync", 1, 3, 3)
+    names = {Path(p).name for p in store.read_table(out, "documents").column("source").to_pylist()}
+    assert names == {"a.txt", "b.txt", "d.txt"}
+    with pytest.raises(run.RunRefused, match="remove 2 of the 3 documents"):
+        extract_flow(inputs=[str(new)], out=str(out), sync=True)
+    with pytest.raises(run.RunRefused, match="input not found"):
+        extract_flow(inputs=[str(tmp_path / "unmounted")], out=str(out), sync=True)
+    assert store.latest_run_id(out) == s.run_id

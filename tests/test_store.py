@@ -63,7 +63,7 @@ def test_removed_documents_disappear_but_stay_in_history(inputs, tmp_path):
     out = tmp_path / "out"
     s1 = run.run_extraction([str(inputs)], out)
     (inputs / "b.txt").unlink()
-    run.run_extraction([str(inputs)], out)
+    run.run_extraction([str(inputs)], out, sync=True)
     assert store.read_table(out, "documents").column("source").to_pylist() == [str(inputs / "a.txt")]
     assert store.read_table(out, "documents", run_id=s1.run_id).num_rows == 2
 
@@ -192,12 +192,59 @@ def test_readme_sums_each_amount_once(tmp_path, monkeypatch):
     import duckdb
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
-    query = next(m.group(1) for m in re.finditer(r'duckdb\.sql\("([^"]*sum\(low\)[^"]*)"\)', readme))
+    query = next(m.group(1) for m in re.finditer(r'\.sql\("([^"]*sum\(low\)[^"]*)"\)', readme))
     assert "where first_mention" in query
     raw = tmp_path / "raw"
     raw.mkdir()
     (raw / "a.txt").write_text("Enova får 200 millioner kroner\n\nRegjeringen gir Enova 200 millioner kroner. "
                                "Siva får 50 millioner kroner.", encoding="utf-8")
     run.run_extraction([str(raw)], tmp_path / "processed")
-    monkeypatch.chdir(tmp_path)
-    assert duckdb.sql(query).fetchall() == [("NOK", 250e6)]
+    monkeypatch.chdir(tmp_path)  # the README opens the database from the output folder's parent
+    con = duckdb.connect("processed/norextract.duckdb", read_only=True)
+    assert con.sql(query).fetchall() == [("NOK", 2, 250e6)]
+
+
+def test_read_table_takes_a_str_path_and_returns_a_pyarrow_table(inputs, tmp_path):
+    import pyarrow as pa
+
+    s = run.run_extraction([str(inputs)], tmp_path / "out")
+    docs = store.read_table(str(tmp_path / "out"), "documents", run_id=s.run_id)
+    assert isinstance(docs, pa.Table) and docs.num_rows == 2
+    assert len(docs.to_pandas()) == 2
+    assert store.read_table(str(tmp_path / "out"), "runs").num_rows == 1
+
+
+def test_read_table_names_the_tables_for_an_unknown_one(inputs, tmp_path):
+    run.run_extraction([str(inputs)], tmp_path / "out")
+    with pytest.raises(KeyError) as e:
+        store.read_table(tmp_path / "out", "amount")
+    assert isinstance(e.value, store.UnknownTable)
+    assert str(e.value) == "no table 'amount'; the tables are: " + ", ".join(TABLES)
+
+
+def test_read_table_refuses_an_unknown_run_and_lists_the_newest(inputs, tmp_path):
+    out = tmp_path / "out"
+    with pytest.raises(store.UnknownRun, match="no complete run 'x'.*no complete run yet"):
+        store.read_table(out, "documents", run_id="x")
+    ids = [run.run_extraction([str(inputs)], out).run_id for _ in range(7)]
+    for name in ("documents", "runs"):
+        with pytest.raises(store.UnknownRun) as e:
+            store.read_table(out, name, run_id="20261125T084311Z-1551e67b")
+        message = str(e.value)
+        assert "no complete run '20261125T084311Z-1551e67b'" in message and ids[-1] in message
+        assert ids[0] not in message and message.count("Z-") == 6  # the five newest, not all of them
+    # an old run reads as it was, the runs table too
+    assert set(store.read_table(out, "runs", run_id=ids[1]).column("run_id").to_pylist()) == set(ids[:2])
+
+
+def test_a_run_removed_by_vacuum_says_so_plainly(inputs, tmp_path):
+    out = tmp_path / "out"
+    old = run.run_extraction([str(inputs)], out)
+    (inputs / "c.txt").write_text("Siva får 10 mill. kroner i 2025.", encoding="utf-8")
+    run.run_extraction([str(inputs)], out)
+    store.vacuum(out, keep_days=0)
+    with pytest.raises(store.UnknownRun) as e:
+        store.read_table(out, "amounts", run_id=old.run_id)
+    assert str(e.value).startswith(f"run {old.run_id}'s files were removed by vacuum")
+    assert "\x1b" not in str(e.value) and e.value.__suppress_context__
+    assert store.read_table(out, "amounts").num_rows > 0
