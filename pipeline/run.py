@@ -30,7 +30,7 @@ from pipeline.schema import DOC_TABLES, conform, to_table
 log = logging.getLogger(__name__)
 DEFAULT_BATCH_DOCS = 16
 STAGING = ".staging"  # batches processed but not yet committed, under the output folder
-# Where this process's run is, for an interrupt handler (pipeline/cli.py): it must not cut a
+# Where this process's run is, for an interrupt handler (pipeline/interrupt.py): it must not cut a
 # commit in half, and must not say "nothing committed" once a run's row is in `runs`.
 COMMITTING = threading.Event()  # set while commit_run writes the tables
 COMMITTED = threading.Event()  # set once commit_run has committed its run
