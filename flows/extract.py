@@ -7,6 +7,7 @@ schedule at 02:00 Europe/Oslo; both need a running Prefect server: README, "Sche
 """
 from __future__ import annotations
 
+import logging
 import os
 import sys
 from pathlib import Path
@@ -40,11 +41,7 @@ def discover_task(inputs: list[str], out: str, model: str | None, max_bytes: int
 def process_batch_task(files: list, out: str, pipeline_version: str, model: str | None, max_bytes: int,
                        timeout_s: float | None) -> run.BatchInfo:
     """One batch: its rows are staged on disk (and reused if a killed run staged them already)."""
-    info = run.process_batch(files, out, pipeline_version, model, max_bytes, timeout_s)
-    logger = get_run_logger()
-    for source, error in info.failures:
-        logger.warning("document failed: %s: %s", source, error)
-    return info
+    return run.process_batch(files, out, pipeline_version, model, max_bytes, timeout_s)
 
 
 @task(name="review-pages")
@@ -55,6 +52,15 @@ def review_task(summary: run.RunSummary, infos: list) -> str:
 @task(name="commit", retries=2, retry_delay_seconds=2)
 def commit_task(plan: run.RunPlan, infos: list) -> run.RunSummary:
     return run.commit_run(plan, infos)
+
+
+def _progress(total_docs: int) -> run.Progress:
+    """Progress and failed documents go to the `pipeline` log when the caller shows it (the
+    command line: a bar on a terminal, else a line per document), else to the flow run's log
+    (a deployment's UI)."""
+    if run.log.isEnabledFor(logging.INFO):
+        return run.Progress(total_docs)
+    return run.Progress(total_docs, logger=get_run_logger(), bar=False)
 
 
 def summary_markdown(s: run.RunSummary) -> str:
@@ -103,11 +109,12 @@ def extract_flow(
             process_batch_task.submit(batch, plan.out, plan.pipeline_version, model, max_bytes, doc_timeout_s)
             for batch in plan.batches(batch_docs)
         ]
-        progress = run.Progress(len(plan.to_process), logger=get_run_logger(), bar=False)
+        progress = _progress(len(plan.to_process))
         infos = []
         for future in as_completed(futures):
             infos.append(future.result())
             progress.update(infos[-1])
+            store.checkpoint("after-batch")
         progress.close()
         summary = commit_task(plan, infos)
         review_task(summary, infos)

@@ -65,6 +65,28 @@ def _candidates(lang: str, name: str | None = None) -> tuple[str, ...]:
     return (*NORWEGIAN_MODELS, *[m for m in others if m not in NORWEGIAN_MODELS])
 
 
+class UnknownModelError(ValueError):
+    """A model was asked for by name (argument or PIPELINE_MODEL) that is not installed."""
+
+
+def installed_models() -> list[str]:
+    """What `--model` accepts by name: the installed spaCy model packages, and `blank:nb`
+    (no trained model: rules only). A folder with a saved pipeline works too."""
+    return [*sorted(spacy.util.get_installed_models()), "blank:nb"]
+
+
+def check_model(name: str | None = None) -> None:
+    """Raise UnknownModelError when `name` (or PIPELINE_MODEL) names no installed package, no
+    `blank:LANG` and no saved pipeline folder. Nothing asked for: fine (the defaults are tried)."""
+    asked = name or os.environ.get("PIPELINE_MODEL") or None
+    if asked is None or asked.startswith("blank:") or spacy.util.is_package(asked):
+        return
+    if any((Path(asked) / f).is_file() for f in ("config.cfg", "meta.json")):  # a saved pipeline
+        return
+    source = "--model" if name else "PIPELINE_MODEL"
+    raise UnknownModelError(f"{source} {asked!r}: no such model; installed: {', '.join(installed_models())}")
+
+
 def _meta_path(name: str) -> Path | None:
     if spacy.util.is_package(name):
         path = spacy.util.get_package_path(name) / "meta.json"
@@ -98,6 +120,7 @@ def _describe(meta: dict | None, lang: str) -> str:
 def model_description(model: str | None = None) -> str:
     """What `get_pipelines(model)` will load, read from the models' meta.json files only
     (cheap: a run that reuses every document never loads a model)."""
+    check_model(model)
     parts = []
     for lang in ("nb", "en"):
         meta = next((m for m in map(_meta, _candidates(lang, model)) if m is not None), None)
@@ -107,7 +130,10 @@ def model_description(model: str | None = None) -> str:
 
 def load_model(lang: str = "nb", name: str | None = None) -> tuple[Language, str, bool]:
     """The trained pipeline for a language: `name`, PIPELINE_MODEL, or the first installed of
-    the defaults; a blank pipeline (rules only) when none is installed."""
+    the defaults; a blank pipeline (rules only) when none of the defaults is installed. A model
+    asked for by name that does not exist is an error (UnknownModelError), never rules only."""
+    if lang == "nb":
+        check_model(name)
     for candidate in _candidates(lang, name):
         try:
             nlp = spacy.load(candidate)

@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import sys
+import threading
 import time
 import uuid
 from dataclasses import asdict, dataclass, field
@@ -29,6 +30,10 @@ from pipeline.schema import DOC_TABLES, conform, to_table
 log = logging.getLogger(__name__)
 DEFAULT_BATCH_DOCS = 16
 STAGING = ".staging"  # batches processed but not yet committed, under the output folder
+# Where this process's run is, for an interrupt handler (pipeline/interrupt.py): it must not cut a
+# commit in half, and must not say "nothing committed" once a run's row is in `runs`.
+COMMITTING = threading.Event()  # set while commit_run writes the tables
+COMMITTED = threading.Event()  # set once commit_run has committed its run
 
 
 class RunRefused(Exception):
@@ -170,6 +175,7 @@ class BatchInfo:
     failures: list[tuple[str, str]]
     n_words: int
     cached: bool = False
+    sources: list[str] = field(default_factory=list)  # one per document, in doc_ids order
 
 
 def batch_key(files: list[tuple[str, str, str | None, str | None]], version: str) -> str:
@@ -206,7 +212,8 @@ def process_batch(files: list[tuple[str, str, str | None, str | None]], out: str
     docs = result.rows["documents"]
     n_words = sum(len(r["text"].split()) for r in result.rows["texts"])
     info = BatchInfo(key, str(path), len(docs), [r["doc_id"] for r in docs],
-                     [(r["source"], r["error"]) for r in docs if r["status"] == "failed"], n_words)
+                     [(r["source"], r["error"]) for r in docs if r["status"] == "failed"], n_words,
+                     sources=[r["source"] for r in docs])
     (tmp / "info.json").write_text(json.dumps(asdict(info)))
     shutil.rmtree(path, ignore_errors=True)
     os.rename(tmp, path)
@@ -260,9 +267,14 @@ def commit_run(plan: RunPlan, infos: list[BatchInfo]) -> RunSummary:
         "model": plan.model, "inputs": plan.inputs, "mode": plan.mode, "n_kept": len(plan.keep),
         "n_removed": len(plan.removed), "n_staged": len(staged),
     }
-    versions = store.commit(out, plan.run_id, tables, run_row)
-    counts["runs"] = store.committed_runs(out).num_rows
-    shutil.rmtree(staging_dir(out), ignore_errors=True)  # committed: the staged batches are done
+    COMMITTING.set()
+    try:
+        versions = store.commit(out, plan.run_id, tables, run_row)
+        counts["runs"] = store.committed_runs(out).num_rows
+        shutil.rmtree(staging_dir(out), ignore_errors=True)  # committed: the staged batches are done
+        COMMITTED.set()
+    finally:
+        COMMITTING.clear()
     return RunSummary(
         run_id=plan.run_id, out=str(out), model=plan.model, n_documents=run_row["n_documents"],
         n_processed=len(processed), n_reused=len(plan.reuse), n_failed=len(failures),
@@ -271,6 +283,11 @@ def commit_run(plan: RunPlan, infos: list[BatchInfo]) -> RunSummary:
         mode=plan.mode, n_kept=len(plan.keep), n_removed=len(plan.removed), n_staged=len(staged),
         n_staged_batches=n_staged_batches,
     )
+
+
+def staged_batches(out: Path) -> int:
+    """How many processed batches wait under `out/.staging/` for a commit (the next run reuses them)."""
+    return sum(1 for p in staging_dir(out).glob("*/info.json"))
 
 
 def _matches(target: str, documents: dict[str, dict]) -> set[str]:
@@ -317,8 +334,9 @@ def remove_documents(out: Path, targets: list[str], lock_wait_s: float = 0.0) ->
 
 
 class Progress:
-    """Progress of a run: a rich progress bar when stderr is a terminal, plain log lines
-    (every `every_s` seconds) otherwise."""
+    """Progress of a run, shown when `logger` is enabled for INFO: a rich progress bar when
+    stderr is a terminal, otherwise one log line per document and a rate line every `every_s`
+    seconds. A failed document is logged as a warning (with its error) unless the bar shows."""
 
     def __init__(self, total_docs: int, every_s: float | None = None, logger: logging.Logger | None = None,
                  bar: bool | None = None):
@@ -327,7 +345,8 @@ class Progress:
         self.every_s = float(os.environ.get("PIPELINE_PROGRESS_EVERY_S", 10)) if every_s is None else every_s
         self.logger = logger or log
         self.bar = None
-        if total_docs and (sys.stderr.isatty() if bar is None else bar):
+        show = self.logger.isEnabledFor(logging.INFO)
+        if total_docs and show and (sys.stderr.isatty() if bar is None else bar):
             from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
 
             self.bar = Bar(TextColumn("documents"), BarColumn(), MofNCompleteColumn(),
@@ -344,7 +363,14 @@ class Progress:
         wps = self.words / max(now - self.start, 1e-9)
         if self.bar is not None:
             self.bar.update(self.task, completed=self.done, failed=self.failed, wps=wps)
-        elif now - self.last >= self.every_s or self.done == self.total:
+            return
+        errors = dict(info.failures)
+        for i, source in enumerate(info.sources or list(errors), self.done - info.n_documents + 1):
+            if source in errors:
+                self.logger.warning("%d/%d failed %s: %s", i, self.total, source, errors[source])
+            else:
+                self.logger.info("%d/%d ok %s", i, self.total, source)
+        if now - self.last >= self.every_s or self.done == self.total:
             eta = (self.total - self.done) * (now - self.start) / max(self.done, 1)
             self.logger.info("progress %d/%d documents, %d failed, %.0f words/s, ETA %.0f s",
                              self.done, self.total, self.failed, wps, eta)
