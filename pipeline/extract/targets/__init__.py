@@ -6,91 +6,86 @@ The `target_matcher` component marks the named cue patterns of targets.yaml (goa
 Post-processing keeps a cue only when its year lies after the year the document was written,
 drops budget increments ("øke bevilgningen med 55 millioner kroner" is an action, not a goal),
 cuts the sentence to the clauses holding the cues and reads metric, values, years, direction
-and actor from that text (amounts via `parse_amounts`, other quantities via `quantities`).
+and actor from that text (values: the quantity component's spans in it).
+
+Words and cue patterns: pipeline/lang/<lang>/targets.yaml.
 """
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Span
 
+from pipeline import lang as language_data
 from pipeline.document import AnalysedDocument
-from pipeline.extract import amounts as amounts_module
-from pipeline.extract import clauses
-from pipeline.extract.cues import CueMatcher, lang_key, load_lexicon, load_patterns
-from pipeline.extract.statements import (
-    clause_at, cue_sentences, document_author, document_year, make_row, org_token_ids, phrase_before,
+from pipeline.extract.common import clauses
+from pipeline.extract.common.cues import cue_ruler, label_order
+from pipeline.extract.common.rows import make_row
+from pipeline.extract.common.statements import (
+    clause_at, cue_sentences, document_author, document_year, org_token_ids, phrase_before,
 )
+from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
+from pipeline.extract.quantities import in_range, with_default_currency
 
 SPANS_KEY = "target_cues"
-PATTERNS = Path(__file__).with_name("targets.yaml")
 MAX_CHARS = 500
-_YEAR = re.compile(r"(?<![\d.,])((?:19|20)\d{2})(?!\d|[.,]\d)")
-_NUM = r"\d{1,3}(?:[  .]\d{3})+(?:,\d+)?|\d+(?:[.,]\d+)?"
 
 
 @Language.factory("target_matcher", default_config={"lang": "nb"})
 def make_target_matcher(nlp: Language, name: str, lang: str):
-    return CueMatcher(nlp, load_patterns(PATTERNS, lang), SPANS_KEY)
+    return cue_ruler(nlp, name, lang, "targets", SPANS_KEY)
 
 
-_LEX: dict[str, dict] = {}
-
-
+@lru_cache(maxsize=4)
 def _lex(lang: str | None) -> dict:
-    key = lang_key(lang)
-    if key not in _LEX:
-        lex = dict(load_lexicon(PATTERNS, key))
-        lex["_increase"] = re.compile(lex["increase"], re.I)
-        lex["_decrease"] = re.compile(lex["decrease"], re.I)
-        lex["_context"] = re.compile(lex["goal_context"], re.I)
-        lex["_forecast"] = re.compile(lex["forecast"], re.I)
-        lex["_conditional"] = re.compile(lex["conditional"], re.I)
-        words = "|".join(sorted(map(re.escape, lex["number_words"]), key=len, reverse=True))
-        units = "|".join(sorted(map(re.escape, lex["units"]), key=len, reverse=True))
-        lex["_quantity"] = re.compile(rf"(?<!\w)(?P<num>{_NUM}|{words})\s*(?P<unit>{units})(?!\w)", re.I)
-        _LEX[key] = lex
-    return _LEX[key]
+    """The segment language's target words (pipeline/lang/<lang>/targets.yaml), compiled."""
+    lex = dict(language_data.theme(lang, "targets"))
+    lex["_increase"] = frozenset(lex["increase_verbs"])
+    lex["_decrease"] = frozenset(lex["decrease_verbs"])
+    lex["_context"] = re.compile(lex["goal_context"], re.I)
+    lex["_forecast"] = re.compile(lex["forecast"], re.I)
+    lex["_conditional"] = re.compile(lex["conditional"], re.I)
+    return lex
+
+
+@lru_cache(maxsize=1)
+def _shared() -> dict:
+    """Target words read in segments of every language."""
+    after = "|".join(language_data.union("targets", "value_after"))
+    return {
+        "metric_skip": frozenset(language_data.union("targets", "metric_skip")),
+        "value_after": re.compile(rf"\b({after})\s+(?:\w+\s+){{0,3}}$", re.I),
+        "goal_owner": [re.compile(r, re.I) for lang in language_data.LANGS
+                       if (r := language_data.theme(lang, "targets").get("goal_owner"))],
+    }
 
 
 # --- quantities -------------------------------------------------------------------------
 
-def quantities(text: str, lang: str | None) -> list[tuple[int, int, float, str | None]]:
-    """Money, percentages and durations in `text` as (start, end, value, unit), in text order.
-    Uses the amounts module's `parse_quantities` when it has one, else its `parse_amounts`
-    plus a small grammar of number + unit word (targets.yaml `units`)."""
-    parse = getattr(amounts_module, "parse_quantities", None)
-    if parse is not None:
-        try:
-            return [(s, e, float(q.value), q.unit) for s, e, q in parse(text, lang_key(lang))
-                    if getattr(q, "value", None) is not None]
-        except (TypeError, ValueError, AttributeError):
-            pass
-    out = [(s, e, a.value, a.currency) for s, e, a in amounts_module.parse_amounts(text, lang_key(lang))]
-    lex = _lex(lang)
-    for m in lex["_quantity"].finditer(text):
-        if any(s < m.end() and m.start() < e for s, e, _, _ in out):
-            continue
-        num = m["num"].lower()
-        if num in lex["number_words"]:
-            value = float(lex["number_words"][num])
-        else:
-            value = amounts_module.parse_number(num, lang_key(lang))
-        out.append((m.start(), m.end(), value, lex["units"].get(m["unit"].lower(), m["unit"].lower())))
+def quantities(doc, start: int, end: int, lang: str | None) -> list[tuple[int, int, float, str | None]]:
+    """The quantities (money, percentages, durations, counts) the quantity component found in
+    the characters [start, end) of `doc`, as (start, end, value, unit) relative to `start`."""
+    out = []
+    for span in in_range(doc, start, end):
+        q = with_default_currency(span._.quantity, lang)
+        out.append((span.start_char - start, span.end_char - start, float(q.value), q.unit))
     return sorted(out)
 
 
 # --- cue filtering ------------------------------------------------------------------------
 
-def _years(text: str) -> list[int]:
-    return [int(y) for y in _YEAR.findall(text)]
-
-
 def _cue_year(cue: Span) -> int | None:
-    ys = _years(cue.text)
+    ys = years(cue.text)
     return ys[-1] if ys else None
+
+
+def _money_at(cue: Span, sent: Span) -> bool:
+    """An amount of money starts at the cue's last word (its value)."""
+    pos = cue[-1].idx
+    return any(s.start_char <= pos < s.end_char and s.end_char <= sent.end_char
+               for s in in_range(cue.doc, sent.start_char, sent.end_char, ("money",)))
 
 
 def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
@@ -115,23 +110,20 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
             return False
     if label == "value_in_year" and not lex["_context"].search(sent.text):
         return False
-    if label == "change_to":
-        rest = sent.doc.text[cue[-1].idx : sent.end_char]
-        money = amounts_module.parse_amounts(rest, lang_key(cue.doc.lang_))
-        if money and money[0][0] == 0:
-            future = [y for y in _years(sent.text) if doc_year is None or y > doc_year]
-            if not future:
-                return False
+    if label == "change_to" and _money_at(cue, sent):
+        future = [y for y in years(sent.text) if doc_year is None or y > doc_year]
+        if not future:
+            return False
     return True
 
 
 # --- fields -------------------------------------------------------------------------------
 
 def _is_year_value(text: str, start: int, end: int) -> bool:
-    return bool(re.fullmatch(r"\s*(?:19|20)\d\d\s*", text[start:end]))
+    return is_year(text[start:end].strip())
 
 
-def _pick_target(text: str, values: list, target_pos: int | None, lex: dict):
+def _pick_target(text: str, values: list, target_pos: int | None):
     """The target value: the one just before the deadline year ("50 mrd. kroner i 2030"), else
     the one after "til"/"to"/"med"/"by", else the last."""
     if target_pos is not None:
@@ -139,21 +131,22 @@ def _pick_target(text: str, values: list, target_pos: int | None, lex: dict):
         if near:
             return near[-1]
     for v in values:
-        if re.search(r"\b(til|to|med|by|mot|towards)\s+(?:\w+\s+){0,3}$", text[max(0, v[0] - 40) : v[0]], re.I):
+        if _shared()["value_after"].search(text[max(0, v[0] - 40) : v[0]]):
             return v
     return values[-1]
 
 
-def target_fields(text: str, lang: str | None, doc_year: int | None, lex: dict) -> dict:
-    """metric, baseline and target values and years, unit and direction read from a target clause."""
-    found = [(m.start(), int(m.group(1))) for m in _YEAR.finditer(text)]
+def target_fields(text: str, quantities: list, doc_year: int | None, lex: dict) -> dict:
+    """metric, baseline and target values and years, unit and direction read from a target
+    clause and its `quantities` ((start, end, value, unit) in the clause)."""
+    found = [(m.start(), int(m.group(1))) for m in YEAR_IN_TEXT.finditer(text)]
     future = [(p, y) for p, y in found if doc_year is None or y > doc_year]
     target_pos, target_year = future[-1] if future else (None, None)
     earlier = [y for _, y in found if target_year is not None and y < target_year]
-    values = [(s, e, v, u) for s, e, v, u in quantities(text, lang) if not _is_year_value(text, s, e)]
+    values = [(s, e, v, u) for s, e, v, u in quantities if not _is_year_value(text, s, e)]
     baseline_value = target_value = target_unit = None
     if values:
-        target = _pick_target(text, values, target_pos, lex)
+        target = _pick_target(text, values, target_pos)
         target_value, target_unit = target[2], target[3]
         before = [v for v in values if v[1] <= target[0] and v[3] == target_unit]
         if before:
@@ -161,9 +154,9 @@ def target_fields(text: str, lang: str | None, doc_year: int | None, lex: dict) 
     words = re.findall(r"[\wæøåÆØÅ-]+", text)
     direction, metric = "reach", None
     for i, w in enumerate(words):
-        if lex["_increase"].match(w) or lex["_decrease"].match(w):
-            direction = "increase" if lex["_increase"].match(w) else "decrease"
-            nxt = [x for x in words[i + 1 : i + 4] if x.lower() not in ("den", "det", "de", "the", "a", "an", "vår", "our")]
+        if w.lower() in lex["_increase"] or w.lower() in lex["_decrease"]:
+            direction = "increase" if w.lower() in lex["_increase"] else "decrease"
+            nxt = [x for x in words[i + 1 : i + 4] if x.lower() not in _shared()["metric_skip"]]
             metric = nxt[0] if nxt else None
             break
     return {
@@ -180,9 +173,10 @@ def target_fields(text: str, lang: str | None, doc_year: int | None, lex: dict) 
 def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
     doc, sent = cs.doc, cs.sent
     speaker = clauses.attribution(sent.text, cs.lang)
-    m = re.search(r"\bsom\s+(\w+)\s+har\s+(?:satt\s+seg\s+)?som\s+mål", sent.text, re.I)
-    if m:
-        return m.group(1)
+    for rx in _shared()["goal_owner"]:
+        m = rx.search(sent.text)
+        if m:
+            return m.group(1)
     orgs = org_token_ids(doc)
     for tok in sent:  # "foreslår Nasjonalt eksportråd ...", "Regjeringen foreslår ...": the proposer
         if tok.lower_ in lex["proposal_verbs"]:
@@ -212,7 +206,7 @@ def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
 def action_verbs(lang: str | None) -> tuple[str, ...]:
     """The action verbs of actions.yaml: coordinated imperatives ("Create X, task Y by 2026")
     are separate clauses for targets as well."""
-    return tuple(load_lexicon(Path(__file__).with_name("actions.yaml"), lang)["verbs"])
+    return tuple(language_data.theme(lang, "actions")["verbs"])
 
 
 def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[dict]:
@@ -220,7 +214,7 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
     doc_year = document_year(document)
     author = document_author(document, orgs)
     rows = []
-    for cs in cue_sentences(document, SPANS_KEY):
+    for cs in cue_sentences(document, SPANS_KEY, label_order("targets")):
         lex = _lex(cs.lang)
         sent = cs.sent
         cues = [c for c in cs.cues if keep_cue(c, sent, doc_year, lex)]
@@ -238,7 +232,7 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
             continue
         s, e = s + sent.start_char, e + sent.start_char
         row = make_row(cs.offset, cs.doc, s, e, sent)
-        row.update(target_fields(row["text"], cs.lang, doc_year, lex))
+        row.update(target_fields(row["text"], quantities(cs.doc, s, e, cs.lang), doc_year, lex))
         row.update(actor=_actor(cs, cues[0], lex, author), source_rule="target:" + "+".join(dict.fromkeys(c.label_ for c in cues)))
         rows.append(row)
     return rows

@@ -1,6 +1,6 @@
 """Rule-based clause splitting and trimming on plain text (works without a parser).
 
-A sentence is cut at the separators of clauses.yaml: `hard` separators between independent
+A sentence is cut at the separators of pipeline/lang/<lang>/clauses.yaml: `hard` separators between independent
 clauses ("; ", " – Xxx", ", men "), `coord` separators before a coordinated clause that shares
 the cue of the one before it (", samt å ...", ", and establish ..."). Offsets are always
 relative to the text given, so callers can map them back into the cleaned text.
@@ -10,11 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-from pipeline.extract.cues import lang_key, load_lexicon
+from pipeline import lang as language_data
 
-DATA = Path(__file__).with_name("clauses.yaml")
 _TRAILING = " \t\n,;:–-.!?»”\""
 
 
@@ -27,7 +25,7 @@ class Clause:
 
 @lru_cache(maxsize=8)
 def _rules(lang: str, verbs: tuple[str, ...]) -> dict:
-    lex = load_lexicon(DATA, lang)
+    lex = {**language_data.get("common").clauses, **language_data.get(lang).clauses}
     verb_alt = "|".join(re.escape(v) for v in sorted(verbs, key=len, reverse=True)) or "(?!)"
     coord = list(lex.get("coord", []))
     if verbs:
@@ -39,12 +37,11 @@ def _rules(lang: str, verbs: tuple[str, ...]) -> dict:
         "label": re.compile(lex["label"]),
         "attribution": re.compile(lex["attribution"], re.I | re.S),
         "quote": re.compile(lex["quote"]),
-        "abbreviations": lex.get("abbreviations", []),
     }
 
 
 def rules(lang: str | None, verbs: tuple[str, ...] = ()) -> dict:
-    return _rules(lang_key(lang), tuple(verbs))
+    return _rules(language_data.code(lang), tuple(verbs))
 
 
 def split(text: str, lang: str | None, verbs: tuple[str, ...] = (), coordinate: bool = True) -> list[Clause]:
@@ -94,7 +91,7 @@ def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
     """Sentence ranges of `text` from `start` on, cut after . ! ? before an upper-case word
     (for list items and cells, where a model's sentence boundaries may also cut at ":")."""
     out, pos = [], start
-    abbreviations = set(rules(None)["abbreviations"]) | set(rules("en")["abbreviations"])
+    abbreviations = set(language_data.union("clauses", "abbreviations"))
     for m in _SENTENCE_END.finditer(text, start):
         word = re.search(r"(\S+)$", text[pos : m.start()])
         if word and word.group(1).lower().lstrip("([«\"“") in abbreviations:

@@ -1,4 +1,4 @@
-"""What targets.py and actions.py share: walking cue sentences, building rows with provenance,
+"""What targets and actions share: walking cue sentences, building rows with provenance,
 finding who speaks (quote attribution, the subject before a cue, the document's author) and
 the year a document was written in (to tell a deadline from a past year)."""
 from __future__ import annotations
@@ -6,22 +6,44 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterator
 
 from spacy.tokens import Doc, Span
 
+from pipeline import lang as language_data
 from pipeline.clean import Segment
 from pipeline.document import AnalysedDocument
-from pipeline.extract import clauses
+from pipeline.extract.common import clauses
+from pipeline.extract.common.alternation import alternation
+from pipeline.extract.common.rows import sentence_of
+from pipeline.extract.common.years import YEAR, YEAR_WORD
 
-_YEAR = re.compile(r"\b((?:19|20)\d{2})\b")
-_DATE_LINE = re.compile(
-    r"(?:publisert|published|dato|date|oppdatert|updated)\s*:?\s*[^\n]{0,30}?\b((?:19|20)\d{2})\b", re.I)
+
+def _alt(key: str) -> str:
+    return alternation(language_data.union("dates", key), space=r"\s+", ignorecase=True)
 
 
-_AUXILIARIES = {"er", "var", "har", "hadde", "blir", "vert", "is", "are", "was", "were", "has", "have", "had", "be"}
-_DEADLINE_BEFORE = re.compile(
-    r"\b(?:innen|innan|by|until|till|within|mot|towards)(?:\s+(?:utgangen|slutten|utgongen|the\s+end)\s+(?:av|of))?\s+$", re.I)
+@lru_cache(maxsize=1)
+def _date_line() -> re.Pattern:
+    """A "Publisert: ... 2024" line."""
+    return re.compile(rf"(?:{_alt('date_line_words')})\s*:?\s*[^\n]{{0,30}}?\b({YEAR})\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _deadline_before() -> re.Pattern:
+    """What stands before a deadline year ("innen utgangen av", "by the end of")."""
+    return re.compile(rf"\b(?:{_alt('deadline_words')})(?:\s+(?:{_alt('deadline_end_words')})\s+(?:{_alt('deadline_of')}))?\s+$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _auxiliaries() -> frozenset[str]:
+    return frozenset(language_data.union("clauses", "auxiliaries"))
+
+
+@lru_cache(maxsize=1)
+def _determiners() -> frozenset[str]:
+    return frozenset(language_data.union("clauses", "determiners"))
 
 
 @dataclass
@@ -37,29 +59,20 @@ class CueSentence:
         return self.seg.lang or "nb"
 
 
-def cue_sentences(document: AnalysedDocument, key: str) -> Iterator[CueSentence]:
-    """Every sentence holding at least one cue span under `doc.spans[key]`, cues in order."""
+def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int]) -> Iterator[CueSentence]:
+    """Every sentence holding at least one cue span under `doc.spans[key]`, cues in text order
+    (cues over the same words in the `order` of their pattern names)."""
     for offset, seg, doc in document.parts:
         if key not in doc.spans or not len(doc.spans[key]):
             continue
         by_sent: dict[int, list[Span]] = {}
         sents: dict[int, Span] = {}
-        for cue in sorted(doc.spans[key], key=lambda s: (s.start, -s.end)):
-            sent = cue.sent if doc.has_annotation("SENT_START") else doc[:]
+        for cue in sorted(doc.spans[key], key=lambda s: (s.start, -s.end, order.get(s.label_, len(order)))):
+            sent = sentence_of(cue)
             by_sent.setdefault(sent.start, []).append(cue)
             sents[sent.start] = sent
         for start in sorted(by_sent):
             yield CueSentence(offset, seg, doc, sents[start], by_sent[start])
-
-
-def make_row(offset: int, doc: Doc, start: int, end: int, sentence: Span | str) -> dict:
-    """Provenance columns for the characters [start, end) of `doc` (Doc-relative offsets)."""
-    return {
-        "start": offset + start,
-        "end": offset + end,
-        "text": doc.text[start:end],
-        "sentence": (sentence if isinstance(sentence, str) else sentence.text).strip(),
-    }
 
 
 def clause_at(text: str, pos: int, parts: list[clauses.Clause]) -> int:
@@ -78,11 +91,11 @@ def document_year(document: AnalysedDocument) -> int | None:
     """The year the document was written: a "Publisert/date" line near the top, else the
     year mentioned most often (ties: the earlier), not counting deadlines ("innen 2030", "by 2026"). None when the text names no year."""
     head = document.text[:3000]
-    m = _DATE_LINE.search(head)
+    m = _date_line().search(head)
     if m:
         return int(m.group(1))
-    years = Counter(int(m.group(1)) for m in _YEAR.finditer(document.text)
-                    if not _DEADLINE_BEFORE.search(document.text, max(0, m.start() - 30), m.start()))
+    years = Counter(int(m.group(1)) for m in YEAR_WORD.finditer(document.text)
+                    if not _deadline_before().search(document.text, max(0, m.start() - 30), m.start()))
     if not years:
         return None
     top = max(years.values())
@@ -124,14 +137,11 @@ def phrase_before(doc: Doc, start: int, stop: int, skip: set[str], max_tokens: i
     toks = [t for t in doc[start:stop] if not t.is_punct]
     while toks and toks[0].lower_ in skip:
         toks = toks[1:]
-    while toks and (toks[-1].lower_ in skip or toks[-1].lower_ in _AUXILIARIES):
+    while toks and (toks[-1].lower_ in skip or toks[-1].lower_ in _auxiliaries()):
         toks = toks[:-1]
     if not toks or len(toks) > max_tokens:
         return None
     return doc[toks[0].i : toks[-1].i + 1].text
-
-
-_DETERMINERS = {"the", "a", "an", "this", "these", "that", "those", "its", "their", "our", "den", "det", "de", "en", "ei", "et"}
 
 
 def dep_subject(tok, passive: bool = False) -> str | None:
@@ -148,7 +158,7 @@ def dep_subject(tok, passive: bool = False) -> str | None:
             toks = [t for t in doc[child.left_edge.i : child.right_edge.i + 1]]
             if len(toks) > 8:  # a long phrase: the words up to its head noun
                 toks = list(doc[child.left_edge.i : child.i + 1])
-            while toks and (toks[0].lower_ in _DETERMINERS or toks[0].is_punct):
+            while toks and (toks[0].lower_ in _determiners() or toks[0].is_punct):
                 toks = toks[1:]
             while toks and toks[-1].is_punct and toks[-1].text != ")":
                 toks = toks[:-1]

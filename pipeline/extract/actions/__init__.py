@@ -2,9 +2,9 @@
 
 Two sources, both named in each row's `source_rule`:
 - cue clauses (`action:<pattern>`): the `action_matcher` component marks the cue patterns of
-  actions.yaml ("foreslår", "anbefaler", "bør", "må", "krever", "Regjeringa vil opprette",
+  pipeline/lang/<lang>/actions.yaml ("foreslår", "anbefaler", "bør", "må", "krever", "Regjeringa vil opprette",
   "proposes", "should", "will increase" ...); post-processing drops subordinate, question,
-  descriptive and past uses, and cuts the sentence into clauses (clauses.py): the clause with
+  descriptive and past uses, and cuts the sentence into clauses (common/clauses.py): the clause with
   the cue and the coordinated clauses after it ("..., samt å utvikle ...") each become a row.
 - measure lists (`action:list:<modality>`): items under a heading or a lead-in sentence ending
   in ":" that announces measures ("Fem strategiske grep", "Key points ... include:", "Fase 2"),
@@ -13,35 +13,38 @@ Two sources, both named in each row's `source_rule`:
 from __future__ import annotations
 
 import re
-from pathlib import Path
+from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
+from pipeline import lang as language_data
 from pipeline.document import AnalysedDocument
-from pipeline.extract import clauses
-from pipeline.extract.cues import CueMatcher, lang_key, load_lexicon, load_patterns
-from pipeline.extract.statements import (
-    clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author, make_row, org_token_ids,
+from pipeline.extract.common import clauses
+from pipeline.extract.common.cues import cue_ruler, label_order
+from pipeline.extract.common.rows import cells, make_row
+from pipeline.extract.common.statements import (
+    clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author, org_token_ids,
     phrase_before,
 )
+from pipeline.extract.quantities import in_range
 
 SPANS_KEY = "action_cues"
-PATTERNS = Path(__file__).with_name("actions.yaml")
 MAX_CHARS = 500
 _MODAL_FAMILIES = ("should", "must")
-_NOT_SUBJECTS = {"ikke", "ikkje", "not", "bli", "bli", "være", "vere", "ha", "få", "kunne", "verte", "be", "have"}
 _VERB_CUES = {"propose_verb", "recommend_verb", "demand_verb", "commit_want"}
-_PAST = {"ble", "vart", "blei", "was", "were", "had", "hadde"}
 
 
 @Language.factory("action_matcher", default_config={"lang": "nb"})
 def make_action_matcher(nlp: Language, name: str, lang: str):
-    return CueMatcher(nlp, load_patterns(PATTERNS, lang), SPANS_KEY)
+    return cue_ruler(nlp, name, lang, "actions", SPANS_KEY)
 
 
-def lexicon(lang: str | None) -> dict:
-    lex = dict(load_lexicon(PATTERNS, lang))
+@lru_cache(maxsize=4)
+def _lex(lang: str | None) -> dict:
+    """The segment language's action words (pipeline/lang/<lang>/actions.yaml), compiled, with
+    the words every language's segments read (`_shared`)."""
+    lex = dict(language_data.theme(lang, "actions"))
     lex["_verbs"] = tuple(lex["verbs"])
     lex["_verb_set"] = set(lex["verbs"])
     lex["_commit_subject"] = re.compile(lex["commit_subjects"])
@@ -50,14 +53,34 @@ def lexicon(lang: str | None) -> dict:
     return lex
 
 
-_LEX: dict[str, dict] = {}
+lexicon = _lex
 
 
-def _lex(lang: str | None) -> dict:
-    key = lang_key(lang)
-    if key not in _LEX:
-        _LEX[key] = lexicon(key)
-    return _LEX[key]
+@lru_cache(maxsize=1)
+def _shared() -> dict:
+    """Action words read in segments of every language (the rules below are language-blind)."""
+    def words(key: str) -> frozenset[str]:
+        return frozenset(language_data.union("actions", key))
+
+    lemmas: dict = {}
+    for lang in language_data.LANGS:
+        lemmas.update(language_data.theme(lang, "actions").get("cue_lemmas", {}))
+    phase = "|".join(language_data.union("actions", "phase_words"))
+    return {
+        "cue_lemmas": lemmas,
+        "past": words("past_auxiliaries"),
+        "not_subjects": words("not_subjects"),
+        "not_modal_verbs": words("not_modal_verbs"),
+        "perfect": words("perfect_auxiliaries"),
+        "determiners": words("determiners_before_cue"),
+        "conjunctions": words("conjunctions"),
+        "first_person": words("first_person"),
+        "passive": words("passive_auxiliaries"),
+        "complementizers": words("complementizers"),
+        "infinitive_markers": words("infinitive_markers"),
+        "verb_form": re.compile("|".join(language_data.union("actions", "verb_forms"))),
+        "phase": re.compile(rf"^\s*(?:{phase})\s*\d+\s*[:.]?\s*$", re.I),
+    }
 
 
 def modality_of(rule: str) -> str:
@@ -80,16 +103,6 @@ def verb_lemma(tok, lex: dict) -> str | None:
     return None
 
 
-_CUE_LEMMAS = {
-    "foreslår": "foreslå", "forslår": "foreslå", "foreslås": "foreslå", "forslås": "foreslå", "foreslo": "foreslå",
-    "anbefaler": "anbefale", "anbefales": "anbefale", "anbefalar": "anbefale", "tilrår": "tilrå", "tilrås": "tilrå",
-    "krever": "kreve", "krev": "kreve", "ber": "be", "bed": "be", "bes": "be", "bedes": "be", "oppfordrer": "oppfordre",
-    "etterlyser": "etterlyse", "ønsker": "ønske", "ønskjer": "ønskje", "lover": "love", "lovet": "love", "lovte": "love",
-    "proposes": "propose", "proposed": "propose", "proposing": "propose", "recommends": "recommend",
-    "recommended": "recommend", "urges": "urge", "demands": "demand", "calls": "call", "wants": "want", "plans": "plan",
-}
-
-
 def action_verb(doc: Doc, start: int, end: int, cue: Span | None, lex: dict) -> str | None:
     """The verb of the action between tokens start and end: the first action verb after the
     cue word (or from the start of a list item), else the first infinitive-like word after a
@@ -106,14 +119,14 @@ def action_verb(doc: Doc, start: int, end: int, cue: Span | None, lex: dict) -> 
     if cue is not None and modality_of(cue.label_) in _MODAL_FAMILIES:
         for tok in doc[cue.start + 1 : min(end, cue.start + 5)]:
             w = tok.lower_
-            if tok.is_alpha and w not in lex["actor_skip"] and w not in ("vi", "man", "det", "be", "we", "ikke", "ikkje", "not"):
-                if re.fullmatch(r"[a-zæøå]{3,}(?:e|es|ast)", w) or cue.doc.lang_ == "en":
+            if tok.is_alpha and w not in lex["actor_skip"] and w not in _shared()["not_modal_verbs"]:
+                if _shared()["verb_form"].fullmatch(w) or cue.doc.lang_ == "en":
                     return w[:-1] if w.endswith("es") else (w[:-3] + "e" if w.endswith("ast") else w)
     if cue is not None:
         verb = next((t for t in cue if not lex["_commit_subject"].match(t.lower_)), cue[0])
         w = verb.lower_
-        if w in _CUE_LEMMAS:
-            return _CUE_LEMMAS[w]
+        if w in _shared()["cue_lemmas"]:
+            return _shared()["cue_lemmas"][w]
         return w[:-1] if cue.doc.lang_ != "en" and re.fullmatch(r"\w{2,}[ei]r", w) else w
     return None
 
@@ -136,11 +149,11 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
     prev = doc[cue.start - 1] if cue.start > sent.start else None
     if sent.text.rstrip().endswith("?"):
         return False
-    if prev is not None and (prev.lower_ in _PAST or prev.lower_ in lex["negations"]):
+    if prev is not None and (prev.lower_ in _shared()["past"] or prev.lower_ in lex["negations"]):
         return False
     if doc.has_annotation("POS") and cue.label_ in _VERB_CUES and cue[0].pos_ not in ("VERB", "AUX"):
         return False  # "unveils plan to", "demand will triple": a noun, not the cue verb
-    if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in ("is", "are", "be", "been", "being", "has", "have")):
+    if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in _shared()["perfect"]):
         return False  # "the agency recommended": a past event, not a recommendation now
     if family in (*_MODAL_FAMILIES, "commit") and any(w in lex["subordinators"] for w in before):
         return False
@@ -155,12 +168,10 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         if any(f" {m} " in sentence for m in lex["descriptive_sentence_markers"]):
             return False
     if family == "commit" and cue.label_ == "commit_budget":
-        from pipeline.extract.amounts import parse_amounts
-
-        if not parse_amounts(sent.text, lang_key(doc.lang_)):
-            return False
+        if not in_range(doc, sent.start_char, sent.end_char, ("money",)):
+            return False  # a budget commitment names an amount
     if cue.label_ in ("demand_verb", "commit_want", "propose_verb", "recommend_verb") and prev is not None:
-        if prev.lower_ in lex["descriptive_subjects"] or prev.lower_ in ("the", "a", "an", "its", "their", "this", "his", "her", "who"):
+        if prev.lower_ in lex["descriptive_subjects"] or prev.lower_ in _shared()["determiners"]:
             return False
     if family == "commit" and prev is not None and prev.i > sent.start and doc[prev.i - 1].lower_ in lex["relative_heads"]:
         return False
@@ -183,7 +194,7 @@ def _as_actor(phrase: str | None, lex: dict, author: str | None, speaker: str | 
         return None
     low = phrase.lower()
     if low in lex["author_words"] or low.split()[-1] in lex["author_words"]:
-        if low in ("vi", "we") and speaker:
+        if low in _shared()["first_person"] and speaker:
             return speaker
         return author or phrase
     return phrase
@@ -193,7 +204,7 @@ def _is_passive(doc: Doc, cue: Span) -> bool:
     w = cue[0].lower_
     prev = doc[cue.start - 1].lower_ if cue.start > 0 else ""
     return (w.endswith("s") and modality_of(cue.label_) in ("propose", "recommend") and cue.doc.lang_ != "en") or \
-        prev in ("is", "are", "was", "were", "be", "been", "er", "blir", "vert")
+        prev in _shared()["passive"]
 
 
 def _subject_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
@@ -201,9 +212,9 @@ def _subject_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
     "virkemiddelapparatet"."""
     words = []
     for tok in doc[cue.start + 1 : min(sent.end, cue.start + 5)]:
-        if tok.is_punct or verb_lemma(tok, lex) or tok.lower_ in lex["actor_skip"] or tok.lower_ in _NOT_SUBJECTS:
+        if tok.is_punct or verb_lemma(tok, lex) or tok.lower_ in lex["actor_skip"] or tok.lower_ in _shared()["not_subjects"]:
             break
-        if re.fullmatch(r"[a-zæøå]{3,}(?:e|es|ast)", tok.lower_) and words:
+        if _shared()["verb_form"].fullmatch(tok.lower_) and words:
             break
         words.append(tok)
     if not words or len(words) > 3:
@@ -220,7 +231,7 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
     subject = dep_subject(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES) or \
         phrase_before(doc, clause_start, cue.start, skip)
     raw = [t.lower_ for t in doc[clause_start : cue.start] if not t.is_punct]
-    while raw and raw[0] in ("og", "men", "så", "and", "but", "so"):
+    while raw and raw[0] in _shared()["conjunctions"]:
         raw = raw[1:]
     if subject and (re.search(r"\d", subject) or (raw and raw[0] in lex["prepositions"])):
         subject = None  # "i den sammenhengen må X ...": the subject follows the modal
@@ -256,10 +267,10 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
     nxt = doc[cue.end : min(cue.end + 6, sent.end)]
     if addressee is not None:
         pass
-    elif len(nxt) and nxt[0].lower_ in ("at", "that", "om") and len(nxt) > 1:
+    elif len(nxt) and nxt[0].lower_ in _shared()["complementizers"] and len(nxt) > 1:
         words = []
         for t in nxt[1:]:
-            if verb_lemma(t, lex) or t.is_punct or t.lower_ in ("å", "to"):
+            if verb_lemma(t, lex) or t.is_punct or t.lower_ in _shared()["infinitive_markers"]:
                 break
             words.append(t)
         if 0 < len(words) <= 4:
@@ -283,7 +294,7 @@ def _row(offset: int, doc: Doc, start: int, end: int, sent, *, verb, actor, addr
 
 def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tuple[int, int]]) -> list[dict]:
     rows = []
-    for cs in cue_sentences(document, SPANS_KEY):
+    for cs in cue_sentences(document, SPANS_KEY, label_order("actions")):
         lex = _lex(cs.lang)
         doc, sent = cs.doc, cs.sent
         orgs = org_token_ids(doc)
@@ -382,22 +393,17 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
     return rows
 
 
-_PHASE = re.compile(r"^\s*(?:fase|trinn|phase|stage|step)\s*\d+\s*[:.]?\s*$", re.I)
-
-
 def _phase_row(offset: int, doc: Doc, lex: dict, author: str | None) -> list[dict]:
     """A row of a phase table ("Fase 1 | Etablering av kompetanse- og nettverkshub"): each
     cell after the phase label is an action."""
-    cells, pos = [], 0
-    for part in doc.text.split(" | "):
-        cells.append((pos, pos + len(part)))
-        pos += len(part) + 3
-    if len(cells) < 2 or not _PHASE.match(doc.text[slice(*cells[0])]):
+    parts = [(s, e) for s, e, _ in cells(doc.text)]
+    phase = _shared()["phase"]
+    if len(parts) < 2 or not phase.match(doc.text[slice(*parts[0])]):
         return []
     rows = []
-    for s, e in cells[1:]:
+    for s, e in parts[1:]:
         s, e = clauses.trim(doc.text, s, e, None)
-        if len(doc.text[s:e].split()) < 2 or _PHASE.match(doc.text[s:e]):
+        if len(doc.text[s:e].split()) < 2 or phase.match(doc.text[s:e]):
             continue
         span = doc.char_span(s, e, alignment_mode="expand")
         verb = action_verb(doc, span.start, span.end, None, lex) if span is not None else None
