@@ -32,7 +32,7 @@ def rows(path: Path) -> tuple[list[str], list[str]]:
     return columns, sorted(_cell([r[c] for c in columns]) for r in data)
 
 
-def compare(a: Path, b: Path, show: int = 10) -> bool:
+def compare(a: Path, b: Path, show: int = 5) -> bool:
     """Print the comparison of every table; True when all are the same."""
     names = sorted({p.stem for p in (a / "latest").glob("*.parquet")} | {p.stem for p in (b / "latest").glob("*.parquet")})
     same = True
@@ -58,7 +58,7 @@ def compare(a: Path, b: Path, show: int = 10) -> bool:
         print("  columns:", ca)
         for tag, diff in (("A", only_a), ("B", only_b)):
             for r in diff[:show]:
-                print(f"  {tag}: {r[:600]}")
+                print(f"  {tag}: {r[:400]}")
     return same
 
 
