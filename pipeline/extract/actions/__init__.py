@@ -23,6 +23,7 @@ from pipeline.document import AnalysedDocument
 from pipeline.extract.common import clauses
 from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import cells, make_row
+from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
     clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author, org_token_ids,
     phrase_before,
@@ -377,7 +378,7 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
             if not first or first.group(0).lower() not in lex["_verb_set"]:
                 continue
             modality = "propose"
-        for ss, se in clauses.sentences(text, s0):
+        for ss, se in sentences(text, s0):
             stext = text[ss:se]
             for c in clauses.split(stext, seg.lang, lex["_verbs"]):
                 s, e = clauses.trim(stext, c.start, c.end, seg.lang)

@@ -84,24 +84,6 @@ def trim(text: str, start: int, end: int, lang: str | None, label: bool = False)
     return start + s, start + max(e, s)
 
 
-_SENTENCE_END = re.compile(r'(?<=[.!?])\s+(?=[«"“(]?[A-ZÆØÅ0-9])')
-
-
-def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:
-    """Sentence ranges of `text` from `start` on, cut after . ! ? before an upper-case word
-    (for list items and cells, where a model's sentence boundaries may also cut at ":")."""
-    out, pos = [], start
-    abbreviations = set(language_data.union("clauses", "abbreviations"))
-    for m in _SENTENCE_END.finditer(text, start):
-        word = re.search(r"(\S+)$", text[pos : m.start()])
-        if word and word.group(1).lower().lstrip("([«\"“") in abbreviations:
-            continue
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, len(text)))
-    return [(s, e) for s, e in out if text[s:e].strip()]
-
-
 def window(text: str, start: int, end: int, pos: int, limit: int = 500) -> tuple[int, int]:
     """[start, end) narrowed to at most `limit` characters around `pos` (a cue inside it), cut
     at commas where possible: for run-on sentences longer than a clause may be."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from pipeline.extract.common.sentences import sentence_starts
 from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities.grammar import WORD, Amount, Grammar
 from pipeline.extract.quantities.lexicon import Lexicon, lexicon, norm
@@ -36,9 +37,6 @@ def _stem_hit(word: str, stems: list[str]) -> bool:
     return any(word == s if len(s) <= 3 else word.startswith(s) for s in stems)
 
 
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ«\"“–-])|\n")
-
-
 def _money_context(text: str, start: int, end: int, lex: Lexicon, money_sentence: bool = False) -> bool:
     """A bare magnitude ("22 milliarder") is money when the word right after it is a function
     word (not a counted noun: "30 millioner mennesker") and a money cue word stands within a
@@ -63,7 +61,7 @@ def _join(*parts: str | None) -> str | None:
 def _amounts(text: str, lex: Lexicon, found: list[tuple[int, int, Amount]]) -> list[tuple[int, int, Amount]]:
     """The grammar's candidates that are money; an implied currency stays None."""
     out = []
-    sentences = [m.start() for m in _SENTENCE_END.finditer(text)]
+    sentences = sentence_starts(text)
 
     def sentence_of(pos: int) -> int:
         return sum(1 for b in sentences if b <= pos)
