@@ -49,3 +49,25 @@ def test_every_quantity_is_parsed_once_into_its_span():
     doc = blank_pipelines().nb("Katapulten fikk 214 mNOK i 2024, 40 prosent mer, over tre år.")
     got = [(s.text, s.label_, s._.quantity.low, s._.quantity.unit) for s in doc.spans["quantities"]]
     assert got == [("214 mNOK", "money", 214e6, "NOK"), ("40 prosent", "percent", 40, "%"), ("over tre år", "duration", 3, "year")]
+
+
+def test_the_money_grammar_runs_once_per_doc_and_never_in_the_extractors(monkeypatch):
+    from pipeline.extract import actions, amounts, organisations, targets
+    from pipeline.extract.quantities import grammar
+    from tests.extract.corpus import analyse
+
+    texts = []
+    real = grammar.Grammar.__init__
+
+    def counting(self, text, lex):
+        texts.append(text)
+        real(self, text, lex)
+
+    monkeypatch.setattr(grammar.Grammar, "__init__", counting)
+    document = analyse("Regjeringen vil øke bevilgningen med 55 millioner kroner innen 2030.\n\n"
+                       "Regjeringen setter av 100 millioner kroner til forskning. Målet er 40 prosent innen 2030.", "nb")
+    assert texts == [doc.text for _, _, doc in document.parts]  # the quantity component, once per Doc
+    texts.clear()
+    orgs = organisations.extract(document)[1]
+    found = amounts.extract(document), targets.extract(document, orgs=orgs), actions.extract(document, orgs=orgs)
+    assert all(found) and texts == []  # rows of every kind, read from the spans
