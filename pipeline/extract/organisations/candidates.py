@@ -12,7 +12,12 @@ from spacy.tokens import Doc, Span
 from pipeline.document import AnalysedDocument
 from pipeline.extract.common.rows import provenance, sentence_of
 from pipeline.extract.common.alternation import alternation
-from pipeline.extract.organisations.data import ADDRESS_CUES, CAP, CAPITALISING_TOKENS, CONNECTORS, COORDINATORS, FIRST_NAMES, GAZETTEER_RULE, HEAD_SUFFIX, LEADING_STRIP, LOWER_HEADS, NER_REJECT_AFTER, NOT_ORG_ENDINGS, PLACE_PREPOSITIONS, PLACES, ROMAN_OR_LETTER, RULES, SPANS_KEY, STOP, STRONG_RULES, Entry, gazetteer, key, keys, lookup
+from pipeline.extract.organisations.data import (
+    ADDRESS_CUES, CAP, CAPITALISING_TOKENS, CONNECTORS, COORDINATORS, FIRST_NAMES,
+    GAZETTEER_RULE, HEAD_SUFFIX, LEADING_STRIP, LOWER_HEADS, NER_REJECT_AFTER, NOT_ORG_ENDINGS,
+    PLACE_PREPOSITIONS, PLACES, ROMAN_OR_LETTER, RULES, SPANS_KEY, STOP, STRONG_RULES, Entry,
+    gazetteer, key, keys, lookup,
+)
 from pipeline.extract.organisations.ruler import _is_name_token
 
 

@@ -5,8 +5,14 @@ from __future__ import annotations
 import re
 
 from pipeline.document import AnalysedDocument
-from pipeline.extract.organisations.candidates import LIST_CUE, PRIORITY, _ent_spans, _is_person, _lower_words, _mention, Mention, _part_at, plausible, _span_at, _strip_leading
-from pipeline.extract.organisations.data import CAP, CONNECTORS, COORDINATORS, HEAD_OR_LOWER_HEAD_END, LEADING_STRIP, NOT_ORG_ENDINGS, PLACES, RULES, STOP, key, keys, lookup
+from pipeline.extract.organisations.candidates import (
+    LIST_CUE, PRIORITY, _ent_spans, _is_person, _lower_words, _mention, Mention, _part_at,
+    plausible, _span_at, _strip_leading,
+)
+from pipeline.extract.organisations.data import (
+    CAP, CONNECTORS, COORDINATORS, HEAD_OR_LOWER_HEAD_END, LEADING_STRIP, NOT_ORG_ENDINGS,
+    PLACES, RULES, STOP, key, keys, lookup,
+)
 from pipeline.extract.organisations.ruler import _is_name_token
 
 

@@ -7,8 +7,13 @@ import re
 from dataclasses import dataclass, field
 
 from pipeline.document import AnalysedDocument
-from pipeline.extract.organisations.candidates import PRIORITY, _candidates, _Covered, Mention, _select, _sentence, _span_at
-from pipeline.extract.organisations.data import AFTER_ARTICLE, ARTICLES, CONNECTORS, GENITIVE, HEAD_WORDS, LEGAL_FORMS, WEAK_MAX, Entry, key, keys
+from pipeline.extract.organisations.candidates import (
+    PRIORITY, _candidates, _Covered, Mention, _select, _sentence, _span_at,
+)
+from pipeline.extract.organisations.data import (
+    AFTER_ARTICLE, ARTICLES, CONNECTORS, GENITIVE, HEAD_WORDS, LEGAL_FORMS, WEAK_MAX, Entry,
+    key, keys,
+)
 from pipeline.extract.organisations.document_rules import _coordinated, _links
 
 

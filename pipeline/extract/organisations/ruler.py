@@ -12,7 +12,9 @@ from spacy.pipeline import Pipe
 from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
-from pipeline.extract.organisations.data import CAP, GAZETTEER_RULE, GENITIVE, NAME_TOKEN_RE, RULES, SPANS_KEY, Entry, gazetteer, lookup
+from pipeline.extract.organisations.data import (
+    CAP, GAZETTEER_RULE, GENITIVE, NAME_TOKEN_RE, RULES, SPANS_KEY, Entry, gazetteer, lookup,
+)
 
 
 NAME = {"TEXT": {"REGEX": NAME_TOKEN_RE}, "IS_DIGIT": False, "IS_PUNCT": False}

@@ -11,7 +11,9 @@ from pipeline.extract.quantities.component import SPANS_KEY, QuantityMatcher, in
 from pipeline.extract.quantities.grammar import Amount, unit_header
 from pipeline.extract.quantities.lexicon import lexicon
 from pipeline.extract.quantities.numbers import NUMBER_RE, parse_number
-from pipeline.extract.quantities.parse import INFERRED, Quantity, parse_amounts, parse_quantities, with_default_currency
+from pipeline.extract.quantities.parse import (
+    INFERRED, Quantity, parse_amounts, parse_quantities, with_default_currency,
+)
 
 __all__ = ["SPANS_KEY", "QuantityMatcher", "in_range", "quantities", "Amount", "unit_header", "lexicon",
            "NUMBER_RE", "parse_number", "INFERRED", "Quantity", "parse_amounts", "parse_quantities",
