@@ -33,6 +33,11 @@ def test_the_change_verbs_are_written_once_and_read_by_every_pattern():
     assert len(change) == 3 and all(c == verbs for c in change)
 
 
-def test_every_data_file_is_listed_for_the_pipeline_version():
+def test_the_pipeline_version_hashes_every_language_data_file_and_no_test_corpus():
+    from pipeline.process import versioned_files
+
     names = {p.relative_to(lang.HERE).as_posix() for p in lang.files()}
     assert {"nb/money.yaml", "en/money.yaml", "common/organisations.jsonl"} <= names
+    hashed = set(versioned_files())
+    assert set(lang.files()) <= hashed
+    assert not any("corpus" in p.parts for p in hashed)
