@@ -12,20 +12,24 @@ def sentence_of(span: Span) -> Span:
     return span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
 
 
-def make_row(offset: int, doc: Doc, start: int, end: int, sentence: Span | str) -> dict:
-    """Provenance columns for the characters [start, end) of `doc` (Doc-relative offsets) of a
-    Doc that starts at `offset` in the cleaned text."""
+def _row(offset: int, start: int, end: int, text: str, sentence: Span | str) -> dict:
     return {
         "start": offset + start,
         "end": offset + end,
-        "text": doc.text[start:end],
+        "text": text,
         "sentence": (sentence if isinstance(sentence, str) else sentence.text).strip(),
     }
 
 
+def make_row(offset: int, doc: Doc, start: int, end: int, sentence: Span | str) -> dict:
+    """Provenance columns for the characters [start, end) of `doc` (Doc-relative offsets) of a
+    Doc that starts at `offset` in the cleaned text."""
+    return _row(offset, start, end, doc.text[start:end], sentence)
+
+
 def provenance(offset: int, span: Span) -> dict:
     """The provenance columns of a row found at `span` of a Doc starting at `offset`."""
-    return make_row(offset, span.doc, span.start_char, span.end_char, sentence_of(span))
+    return _row(offset, span.start_char, span.end_char, span.text, sentence_of(span))
 
 
 def cells(text: str) -> list[tuple[int, int, str]]:
