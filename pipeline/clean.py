@@ -21,6 +21,7 @@ from pathlib import Path
 import ftfy
 import yaml
 
+from pipeline import lang as language_data
 from pipeline.language import detect_language, document_language, norwegian_variant
 from pipeline.metadata import DATA as METADATA, dateline
 
@@ -157,8 +158,8 @@ def _line_blocks(line: str) -> list[tuple[str, str, int]]:
 
 
 # Quote attributions (", sier X." / ", says X."): the patterns targets and actions read them by.
-_CLAUSES = yaml.safe_load((Path(__file__).parent / "extract" / "clauses.yaml").read_text(encoding="utf-8"))["lexicon"]
-_ATTRIBUTION = re.compile("|".join(f"(?:{_CLAUSES[lang]['attribution']})" for lang in ("nb", "en")), re.I | re.S)
+_ATTRIBUTION = re.compile("|".join(f"(?:{language_data.get(lang).clauses['attribution']})" for lang in language_data.LANGS),
+                          re.I | re.S)
 _QUOTE_DASH = re.compile(r"^\s*[–-]\s+(?=\S)")
 _FULL_STOP = re.compile(r"[.!?…][»\"”]?$")
 

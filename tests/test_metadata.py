@@ -178,7 +178,7 @@ def test_dateline_is_a_segment_of_its_own_and_never_the_title():
 def test_document_year_is_the_year_of_the_publication_date(analyse_text):
     from dataclasses import replace
 
-    from pipeline.extract.statements import document_year
+    from pipeline.extract.common.statements import document_year
 
     document = analyse_text("Rapport om 2024. Tallene for 2024 og 2024 er klare.")
     assert document_year(document) == 2024

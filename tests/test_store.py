@@ -8,7 +8,7 @@ from deltalake import DeltaTable
 
 from pipeline import run, store
 from pipeline.schema import TABLES
-from tests.conftest import same_rows
+from tests.conftest import REPO_ROOT, same_rows
 
 TEXT_A = "Innovasjon Norge får 350 mill. kroner. Målet er å øke eksporten til 50 milliarder kroner i 2030."
 TEXT_B = "Rapporten anbefaler at regjeringen etablerer et nytt senter. Enova får 2 mrd. kroner."
@@ -191,7 +191,7 @@ def test_readme_sums_each_amount_once(tmp_path, monkeypatch):
 
     import duckdb
 
-    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
     query = next(m.group(1) for m in re.finditer(r'\.sql\("([^"]*sum\(low\)[^"]*)"\)', readme))
     assert "where first_mention" in query
     raw = tmp_path / "raw"

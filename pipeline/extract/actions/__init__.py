@@ -1,0 +1,431 @@
+"""Recommended actions: what an actor proposes, recommends, demands or commits to.
+
+Two sources, both named in each row's `source_rule`:
+- cue clauses (`action:<pattern>`): the `action_matcher` component marks the cue patterns of
+  pipeline/lang/<lang>/actions.yaml ("foreslår", "anbefaler", "bør", "må", "krever", "Regjeringa vil opprette",
+  "proposes", "should", "will increase" ...); post-processing drops subordinate, question,
+  descriptive and past uses, and cuts the sentence into clauses (common/clauses.py): the clause with
+  the cue and the coordinated clauses after it ("..., samt å utvikle ...") each become a row.
+- measure lists (`action:list:<modality>`): items under a heading or a lead-in sentence ending
+  in ":" that announces measures ("Fem strategiske grep", "Key points ... include:", "Fase 2"),
+  one row per clause of the item ("Create X, task Y, and establish Z" gives three).
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from pipeline import lang as language_data
+from pipeline.document import AnalysedDocument
+from pipeline.extract.common import clauses
+from pipeline.extract.common.cues import cue_ruler, label_order
+from pipeline.extract.common.rows import cells, make_row
+from pipeline.extract.common.sentences import sentences
+from pipeline.extract.common.statements import (
+    clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author, org_token_ids,
+    phrase_before,
+)
+from pipeline.extract.quantities import in_range
+
+SPANS_KEY = "action_cues"
+MAX_CHARS = 500
+_MODAL_FAMILIES = ("should", "must")
+_VERB_CUES = {"propose_verb", "recommend_verb", "demand_verb", "commit_want"}
+
+
+@Language.factory("action_matcher", default_config={"lang": "nb"})
+def make_action_matcher(nlp: Language, name: str, lang: str):
+    return cue_ruler(nlp, name, lang, "actions", SPANS_KEY)
+
+
+@lru_cache(maxsize=4)
+def _lex(lang: str | None) -> dict:
+    """The segment language's action words (pipeline/lang/<lang>/actions.yaml), compiled, with
+    the words every language's segments read (`_shared`)."""
+    lex = dict(language_data.theme(lang, "actions"))
+    lex["_verbs"] = tuple(lex["verbs"])
+    lex["_verb_set"] = set(lex["verbs"])
+    lex["_commit_subject"] = re.compile(lex["commit_subjects"])
+    lex["_leads"] = {m: re.compile(p, re.I) for m, p in lex["list_leads"].items()}
+    lex["_lead_negative"] = re.compile(lex["list_lead_negative"], re.I)
+    return lex
+
+
+lexicon = _lex
+
+
+@lru_cache(maxsize=1)
+def _shared() -> dict:
+    """Action words read in segments of every language (the rules below are language-blind)."""
+    def words(key: str) -> frozenset[str]:
+        return frozenset(language_data.union("actions", key))
+
+    lemmas: dict = {}
+    for lang in language_data.LANGS:
+        lemmas.update(language_data.theme(lang, "actions").get("cue_lemmas", {}))
+    phase = "|".join(language_data.union("actions", "phase_words"))
+    return {
+        "cue_lemmas": lemmas,
+        "past": words("past_auxiliaries"),
+        "not_subjects": words("not_subjects"),
+        "not_modal_verbs": words("not_modal_verbs"),
+        "perfect": words("perfect_auxiliaries"),
+        "determiners": words("determiners_before_cue"),
+        "conjunctions": words("conjunctions"),
+        "first_person": words("first_person"),
+        "passive": words("passive_auxiliaries"),
+        "complementizers": words("complementizers"),
+        "infinitive_markers": words("infinitive_markers"),
+        "verb_form": re.compile("|".join(language_data.union("actions", "verb_forms"))),
+        "phase": re.compile(rf"^\s*(?:{phase})\s*\d+\s*[:.]?\s*$", re.I),
+    }
+
+
+def modality_of(rule: str) -> str:
+    return rule.split("_", 1)[0]
+
+
+# --- the verb of an action ----------------------------------------------------------------
+
+def verb_lemma(tok, lex: dict) -> str | None:
+    """The lemma of a verb token: the model's lemma when there is one, else the lexicon's
+    infinitive for a present ("etablerer"), passive ("styrkes", "oppnemnast") or -s form."""
+    if tok.doc.has_annotation("POS") and tok.doc.has_annotation("LEMMA"):
+        return tok.lemma_.lower() if tok.pos_ == "VERB" and tok.lemma_ else None
+    w = tok.lower_
+    verbs = lex["_verb_set"]
+    for cand in (w, w[:-1], w[:-2] + "e" if w.endswith("es") else None, w[:-3] + "e" if w.endswith("ast") else None,
+                 w[:-2] if w.endswith("es") else None, w[:-3] if w.endswith("ing") else None):
+        if cand and cand in verbs:
+            return cand
+    return None
+
+
+def action_verb(doc: Doc, start: int, end: int, cue: Span | None, lex: dict) -> str | None:
+    """The verb of the action between tokens start and end: the first action verb after the
+    cue word (or from the start of a list item), else the first infinitive-like word after a
+    modal, else the cue's own verb."""
+    first = cue.start + 1 if cue is not None else start
+    if cue is None:  # a list item or coordinated clause: its first word when it is an action verb
+        head = next((t for t in doc[start:end] if t.is_alpha), None)
+        if head is not None and head.lower_ in lex["_verb_set"]:
+            return head.lower_
+    for tok in doc[first:end]:
+        lemma = verb_lemma(tok, lex)
+        if lemma:
+            return lemma
+    if cue is not None and modality_of(cue.label_) in _MODAL_FAMILIES:
+        for tok in doc[cue.start + 1 : min(end, cue.start + 5)]:
+            w = tok.lower_
+            if tok.is_alpha and w not in lex["actor_skip"] and w not in _shared()["not_modal_verbs"]:
+                if _shared()["verb_form"].fullmatch(w) or cue.doc.lang_ == "en":
+                    return w[:-1] if w.endswith("es") else (w[:-3] + "e" if w.endswith("ast") else w)
+    if cue is not None:
+        verb = next((t for t in cue if not lex["_commit_subject"].match(t.lower_)), cue[0])
+        w = verb.lower_
+        if w in _shared()["cue_lemmas"]:
+            return _shared()["cue_lemmas"][w]
+        return w[:-1] if cue.doc.lang_ != "en" and re.fullmatch(r"\w{2,}[ei]r", w) else w
+    return None
+
+
+# --- cue filtering --------------------------------------------------------------------------
+
+def _clause_start_token(doc: Doc, sent: Span, cue: Span) -> int:
+    """The first token of the cue's clause: after the last comma, semicolon or dash before it."""
+    i = cue.start
+    while i > sent.start and doc[i - 1].text not in (",", ";", "–", ":"):
+        i -= 1
+    return i
+
+
+def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool:
+    """Whether a cue match states an action (not a question, subordinate, descriptive or past use)."""
+    family = modality_of(cue.label_)
+    clause_start = _clause_start_token(doc, sent, cue)
+    before = [t.lower_ for t in doc[clause_start : cue.start]]
+    prev = doc[cue.start - 1] if cue.start > sent.start else None
+    if sent.text.rstrip().endswith("?"):
+        return False
+    if prev is not None and (prev.lower_ in _shared()["past"] or prev.lower_ in lex["negations"]):
+        return False
+    if doc.has_annotation("POS") and cue.label_ in _VERB_CUES and cue[0].pos_ not in ("VERB", "AUX"):
+        return False  # "unveils plan to", "demand will triple": a noun, not the cue verb
+    if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in _shared()["perfect"]):
+        return False  # "the agency recommended": a past event, not a recommendation now
+    if family in (*_MODAL_FAMILIES, "commit") and any(w in lex["subordinators"] for w in before):
+        return False
+    if family in _MODAL_FAMILIES:
+        clause_end = cue.end
+        while clause_end < sent.end and doc[clause_end].text not in (",", ";", "–", ":"):
+            clause_end += 1
+        words = " " + " ".join(t.lower_ for t in doc[cue.start:clause_end]) + " "
+        if any(f" {m} " in words for m in lex["descriptive_markers"]):
+            return False
+        sentence = " " + " ".join(t.lower_ for t in sent) + " "
+        if any(f" {m} " in sentence for m in lex["descriptive_sentence_markers"]):
+            return False
+    if family == "commit" and cue.label_ == "commit_budget":
+        if not in_range(doc, sent.start_char, sent.end_char, ("money",)):
+            return False  # a budget commitment names an amount
+    if cue.label_ in ("demand_verb", "commit_want", "propose_verb", "recommend_verb") and prev is not None:
+        if prev.lower_ in lex["descriptive_subjects"] or prev.lower_ in _shared()["determiners"]:
+            return False
+    if family == "commit" and prev is not None and prev.i > sent.start and doc[prev.i - 1].lower_ in lex["relative_heads"]:
+        return False
+    if cue.label_ == "commit_will":
+        if prev is None:
+            return False
+        first_in_sent = prev.i == sent.start
+        ok = (bool(lex["_commit_subject"].match(prev.lower_)) or prev.i in orgs
+              or (prev.is_title and not first_in_sent and prev.lower_ not in lex["descriptive_subjects"])
+              or (prev.is_title and first_in_sent and cue.doc.lang_ == "en" and prev.lower_ not in lex["descriptive_subjects"]))
+        if not ok:
+            return False
+    return True
+
+
+# --- actor and addressee ------------------------------------------------------------------
+
+def _as_actor(phrase: str | None, lex: dict, author: str | None, speaker: str | None) -> str | None:
+    if not phrase:
+        return None
+    low = phrase.lower()
+    if low in lex["author_words"] or low.split()[-1] in lex["author_words"]:
+        if low in _shared()["first_person"] and speaker:
+            return speaker
+        return author or phrase
+    return phrase
+
+
+def _is_passive(doc: Doc, cue: Span) -> bool:
+    w = cue[0].lower_
+    prev = doc[cue.start - 1].lower_ if cue.start > 0 else ""
+    return (w.endswith("s") and modality_of(cue.label_) in ("propose", "recommend") and cue.doc.lang_ != "en") or \
+        prev in _shared()["passive"]
+
+
+def _subject_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
+    """An inverted subject: "i den sammenhengen må virkemiddelapparatet tilpasses" ->
+    "virkemiddelapparatet"."""
+    words = []
+    for tok in doc[cue.start + 1 : min(sent.end, cue.start + 5)]:
+        if tok.is_punct or verb_lemma(tok, lex) or tok.lower_ in lex["actor_skip"] or tok.lower_ in _shared()["not_subjects"]:
+            break
+        if _shared()["verb_form"].fullmatch(tok.lower_) and words:
+            break
+        words.append(tok)
+    if not words or len(words) > 3:
+        return None
+    return doc[words[0].i : words[-1].i + 1].text
+
+
+def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str | None,
+                        speaker: str | None) -> tuple[str | None, str | None]:
+    family = modality_of(cue.label_)
+    clause_start = _clause_start_token(doc, sent, cue)
+    skip = set(lex["actor_skip"])
+    # the parse where there is one (English model), else the words before the cue
+    subject = dep_subject(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES) or \
+        phrase_before(doc, clause_start, cue.start, skip)
+    raw = [t.lower_ for t in doc[clause_start : cue.start] if not t.is_punct]
+    while raw and raw[0] in _shared()["conjunctions"]:
+        raw = raw[1:]
+    if subject and (re.search(r"\d", subject) or (raw and raw[0] in lex["prepositions"])):
+        subject = None  # "i den sammenhengen må X ...": the subject follows the modal
+    if family in _MODAL_FAMILIES:
+        # the speaker recommends; the subject of the modal is who should act
+        actor = None
+        for t in doc[sent.start : cue.start]:
+            if t.lower_ in lex["opinion_verbs"]:
+                actor = phrase_before(doc, sent.start, t.i, skip)
+                break
+        actor = actor or speaker
+        if cue.label_ == "must_necessary":
+            return actor or author, None
+        addressee = subject if subject is not None and cue.start > clause_start else None
+        if addressee is not None:  # "NHO mener regjeringen må ..." -> regjeringen
+            addressee = re.split(r"\b(?:%s|at|that)\b" % "|".join(lex["opinion_verbs"]), addressee)[-1].strip() or None
+        if addressee is not None and addressee.lower() in lex["descriptive_subjects"]:
+            addressee = None
+        if subject is None and cue.start > clause_start and cue.label_ in ("must_modal", "should_modal"):
+            addressee = _subject_after(doc, cue, sent, lex)  # "i den sammenhengen må X tilpasses"
+        return actor or author, _as_actor(addressee, lex, author, speaker)
+    if cue.label_ == "commit_will_inverted":
+        return _as_actor(cue[1].text, lex, author, speaker), None
+    if cue.label_ in ("commit_budget", "demand_expect"):
+        gov = next((t for t in cue if lex["_commit_subject"].match(t.lower_)), None)
+        return (gov.text if gov is not None else author), None
+    if cue.label_ == "demand_passive":
+        return author, subject
+    if _is_passive(doc, cue):
+        return speaker or author, None
+    actor = _as_actor(subject, lex, author, speaker) or speaker or author
+    addressee = dep_complement_subject(cue[0])
+    nxt = doc[cue.end : min(cue.end + 6, sent.end)]
+    if addressee is not None:
+        pass
+    elif len(nxt) and nxt[0].lower_ in _shared()["complementizers"] and len(nxt) > 1:
+        words = []
+        for t in nxt[1:]:
+            if verb_lemma(t, lex) or t.is_punct or t.lower_ in _shared()["infinitive_markers"]:
+                break
+            words.append(t)
+        if 0 < len(words) <= 4:
+            addressee = doc[words[0].i : words[-1].i + 1].text
+    elif cue.label_ == "demand_ask" and len(cue) > 1 and cue[1].lower_ != "om":
+        addressee = cue[1].text
+    if family == "commit":
+        addressee = addressee or actor
+    return actor, addressee
+
+
+# --- rows ---------------------------------------------------------------------------------
+
+def _row(offset: int, doc: Doc, start: int, end: int, sent, *, verb, actor, addressee, modality, rule) -> dict | None:
+    if end - start < 4 or end - start > MAX_CHARS:
+        return None
+    row = make_row(offset, doc, start, end, sent)
+    row.update(verb=verb, actor=actor, addressee=addressee, modality=modality, source_rule=f"action:{rule}")
+    return row
+
+
+def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tuple[int, int]]) -> list[dict]:
+    rows = []
+    for cs in cue_sentences(document, SPANS_KEY, label_order("actions")):
+        lex = _lex(cs.lang)
+        doc, sent = cs.doc, cs.sent
+        orgs = org_token_ids(doc)
+        cues = [c for c in cs.cues if keep_cue(doc, sent, c, lex, orgs)]
+        if not cues:
+            continue
+        text = sent.text
+        parts = clauses.split(text, cs.lang, lex["_verbs"])
+        speaker = clauses.attribution(text, cs.lang) or (
+            clauses.attribution(doc.text, cs.lang) if clauses.is_quote(doc.text, cs.lang) else None)
+        done: set[int] = set()
+        for cue in cues:
+            i = clause_at(text, cue.start_char - sent.start_char, parts)
+            if i in done:
+                continue
+            # the cue's clause and the coordinated clauses that follow it share the cue
+            chain = [i]
+            while chain[-1] + 1 < len(parts) and parts[chain[-1] + 1].coordinated:
+                chain.append(chain[-1] + 1)
+            actor, addressee = actor_and_addressee(doc, sent, cue, lex, author, speaker)
+            for j in chain:
+                done.add(j)
+                c = parts[j]
+                s, e = clauses.trim(text, c.start, c.end, cs.lang)
+                cue_pos = max(s, cue.start_char - sent.start_char) if j == i else s
+                s, e = clauses.window(text, s, e, cue_pos, MAX_CHARS)
+                s, e = s + sent.start_char, e + sent.start_char
+                abs_s, abs_e = cs.offset + s, cs.offset + e
+                if any(abs_s < ce and cs_ < abs_e for cs_, ce in covered):
+                    continue
+                span = doc.char_span(s, e, alignment_mode="expand")
+                verb = action_verb(doc, span.start, span.end, cue if j == i else None, lex) if span is not None else None
+                row = _row(cs.offset, doc, s, e, sent, verb=verb, actor=actor,
+                           addressee=addressee if j == i else None, modality=modality_of(cue.label_), rule=cue.label_)
+                if row:
+                    rows.append(row)
+    return rows
+
+
+def _lead(text: str, lex: dict, heading: bool) -> str | None:
+    """The modality announced by a heading or lead-in sentence; "verb_items" for a heading or
+    lead-in that names no measures (its items count only when they start with an action verb);
+    None when it announces no measure list (needs, findings, benefits, expected effects)."""
+    text = text.strip()
+    if not heading:
+        if not text.endswith(":"):
+            return None
+        text = re.split(r"(?<=[.!?])\s+", text)[-1]
+    if lex["_lead_negative"].search(text):
+        return None
+    for modality, rx in lex["_leads"].items():
+        if rx.search(text):
+            return modality
+    return "verb_items"
+
+
+def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
+    """Rows for the items of measure lists."""
+    rows = []
+    lead = None  # (modality, from a colon lead-in)
+    for offset, seg, doc in document.parts:
+        lex = _lex(seg.lang)
+        text = doc.text
+        rule_label = clauses.rules(seg.lang)["label"]
+        is_item = seg.kind == "list_item" or (
+            seg.kind == "paragraph" and lead is not None and lead[1] and rule_label.match(text.lstrip(" •–-")))
+        if seg.kind == "table_row":
+            rows.extend(_phase_row(offset, doc, lex, author))
+        if not is_item:
+            heading = seg.kind in ("heading", "table_row")
+            m = _lead(text, lex, heading)
+            lead = (m, not heading) if m else None
+            continue
+        if lead is None or clauses.is_quote(text, seg.lang):
+            continue
+        s0, _ = clauses.trim(text, 0, len(text), seg.lang, label=True)
+        modality = lead[0]
+        if modality == "verb_items":  # an unnamed list: only imperative measures count
+            first = re.match(r"[\wæøåÆØÅ-]+", text[s0:])
+            if not first or first.group(0).lower() not in lex["_verb_set"]:
+                continue
+            modality = "propose"
+        for ss, se in sentences(text, s0):
+            stext = text[ss:se]
+            for c in clauses.split(stext, seg.lang, lex["_verbs"]):
+                s, e = clauses.trim(stext, c.start, c.end, seg.lang)
+                if len(stext[s:e].split()) < 2:
+                    continue
+                s, e = s + ss, e + ss
+                span = doc.char_span(s, e, alignment_mode="expand")
+                verb = action_verb(doc, span.start, span.end, None, lex) if span is not None else None
+                row = _row(offset, doc, s, e, text, verb=verb, actor=author, addressee=None,
+                           modality=modality, rule=f"list:{lead[0]}")
+                if row:
+                    rows.append(row)
+    return rows
+
+
+def _phase_row(offset: int, doc: Doc, lex: dict, author: str | None) -> list[dict]:
+    """A row of a phase table ("Fase 1 | Etablering av kompetanse- og nettverkshub"): each
+    cell after the phase label is an action."""
+    parts = [(s, e) for s, e, _ in cells(doc.text)]
+    phase = _shared()["phase"]
+    if len(parts) < 2 or not phase.match(doc.text[slice(*parts[0])]):
+        return []
+    rows = []
+    for s, e in parts[1:]:
+        s, e = clauses.trim(doc.text, s, e, None)
+        if len(doc.text[s:e].split()) < 2 or phase.match(doc.text[s:e]):
+            continue
+        span = doc.char_span(s, e, alignment_mode="expand")
+        verb = action_verb(doc, span.start, span.end, None, lex) if span is not None else None
+        row = _row(offset, doc, s, e, doc.text, verb=verb, actor=author, addressee=None,
+                   modality="commit", rule="list:phase_table")
+        if row:
+            rows.append(row)
+    return rows
+
+
+def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[dict]:
+    """Action rows of one document. `orgs` (organisation rows of the same document) lets
+    "Rapporten"/"vi" resolve to the organisation that wrote it."""
+    author = document_author(document, orgs)
+    rows = _item_rows(document, author)
+    covered = [(r["start"], r["end"]) for r in rows]
+    rows += _cue_rows(document, author, covered)
+    seen, out = set(), []
+    for r in sorted(rows, key=lambda r: (r["start"], r["end"])):
+        if (r["start"], r["end"]) in seen:
+            continue
+        seen.add((r["start"], r["end"]))
+        out.append(r)
+    return out

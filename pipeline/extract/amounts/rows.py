@@ -1,0 +1,43 @@
+"""An amount row, the year its sentence ties the amount to, and its first mention."""
+from __future__ import annotations
+
+from spacy.tokens import Span
+
+from pipeline.extract.common.rows import provenance
+from pipeline.extract.quantities import Amount, lexicon
+
+SOURCE_RULE = "amount_grammar"
+
+
+def year_of(sentence: str, start: int, end: int, others: list[tuple[int, int]]) -> int | None:
+    """The year the sentence ties the amount at [start, end) to: "22 milliarder kroner i 2021",
+    "NOK 3 billion in the state budget for 2019", "I 2024 er ... tildelt 214 mNOK"."""
+    lex = lexicon("nb")  # the year words of every language
+    nxt = min([s for s, _ in others if s >= end], default=len(sentence))
+    m = lex.year_after_re.match(sentence[end:nxt])
+    if m:
+        return int(m.group(1))
+    prev = max([e for _, e in others if e <= start], default=0)
+    if prev:
+        tied = lex.year_after_re.match(sentence[prev:start])
+        prev += tied.end() if tied else 0
+    found = list(lex.year_before_re.finditer(sentence[prev:start]))
+    return int(found[-1].group(1)) if found else None
+
+
+def amount_row(offset: int, span: Span, a: Amount, year: int | None) -> dict:
+    row = provenance(offset, span)
+    row.update(value=a.value, low=a.low, high=a.high, currency=a.currency, qualifier=a.qualifier,
+               year=year, source_rule=f"{SOURCE_RULE}:{a.rule}")
+    return row
+
+
+def mark_first_mentions(rows: list[dict]) -> None:
+    """`first_mention`: true for the first row (in text order) of each distinct amount (low,
+    high, currency) of a document, false for a repeat, so that a sum over the rows where it is
+    true counts "200 millioner kroner" in the title and again in the body once."""
+    seen: set[tuple] = set()
+    for r in rows:
+        key = (r["low"], r["high"], r["currency"])
+        r["first_mention"] = key not in seen
+        seen.add(key)

@@ -1,0 +1,171 @@
+"""What targets and actions share: walking cue sentences, building rows with provenance,
+finding who speaks (quote attribution, the subject before a cue, the document's author) and
+the year a document was written in (to tell a deadline from a past year)."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterator
+
+from spacy.tokens import Doc, Span
+
+from pipeline import lang as language_data
+from pipeline.clean import Segment
+from pipeline.document import AnalysedDocument
+from pipeline.extract.common import clauses
+from pipeline.extract.common.alternation import alternation
+from pipeline.extract.common.rows import sentence_of
+from pipeline.extract.common.years import YEAR_WORD
+
+
+def _alt(key: str) -> str:
+    return alternation(language_data.union("dates", key), space=r"\s+", ignorecase=True)
+
+
+@lru_cache(maxsize=1)
+def _deadline_before() -> re.Pattern:
+    """What stands before a deadline year ("innen utgangen av", "by the end of")."""
+    return re.compile(rf"\b(?:{_alt('deadline_words')})(?:\s+(?:{_alt('deadline_end_words')})\s+(?:{_alt('deadline_of')}))?\s+$", re.I)
+
+
+@lru_cache(maxsize=1)
+def _auxiliaries() -> frozenset[str]:
+    return frozenset(language_data.union("clauses", "auxiliaries"))
+
+
+@lru_cache(maxsize=1)
+def _determiners() -> frozenset[str]:
+    return frozenset(language_data.union("clauses", "determiners"))
+
+
+@dataclass
+class CueSentence:
+    offset: int  # of the Doc in the cleaned text
+    seg: Segment
+    doc: Doc
+    sent: Span
+    cues: list[Span]
+
+    @property
+    def lang(self) -> str:
+        return self.seg.lang or "nb"
+
+
+def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int]) -> Iterator[CueSentence]:
+    """Every sentence holding at least one cue span under `doc.spans[key]`, cues in text order
+    (cues over the same words in the `order` of their pattern names)."""
+    for offset, seg, doc in document.parts:
+        if key not in doc.spans or not len(doc.spans[key]):
+            continue
+        by_sent: dict[int, list[Span]] = {}
+        sents: dict[int, Span] = {}
+        for cue in sorted(doc.spans[key], key=lambda s: (s.start, -s.end, order.get(s.label_, len(order)))):
+            sent = sentence_of(cue)
+            by_sent.setdefault(sent.start, []).append(cue)
+            sents[sent.start] = sent
+        for start in sorted(by_sent):
+            yield CueSentence(offset, seg, doc, sents[start], by_sent[start])
+
+
+def clause_at(text: str, pos: int, parts: list[clauses.Clause]) -> int:
+    """Index of the clause of `parts` that holds the character `pos` of `text`."""
+    for i, c in enumerate(parts):
+        if c.start <= pos < c.end:
+            return i
+    best = 0
+    for i, c in enumerate(parts):
+        if c.start <= pos:
+            best = i
+    return best
+
+
+def document_year(document: AnalysedDocument) -> int | None:
+    """The year the document was written: the year of its publication date (`published`, found
+    by metadata.published_date when it was read), else the year mentioned most often (ties: the
+    earlier), not counting deadlines ("innen 2030", "by 2026"). None when the text names no year."""
+    if document.published:
+        return document.published.year
+    years = Counter(int(m.group(1)) for m in YEAR_WORD.finditer(document.text)
+                    if not _deadline_before().search(document.text, max(0, m.start() - 30), m.start()))
+    if not years:
+        return None
+    top = max(years.values())
+    return min(y for y, n in years.items() if n == top)
+
+
+def document_author(document: AnalysedDocument, orgs: list[dict] | None = None) -> str | None:
+    """The organisation(s) that wrote the document, when it names them near the top (a title
+    page or byline): the organisations of `orgs` that occur in the first 400 characters."""
+    if not orgs:
+        return None
+    head = document.text[:400].casefold()
+    found = []
+    for o in orgs:
+        forms = [o.get("name") or "", *(o.get("aliases") or [])]
+        positions = [head.find(f.casefold()) for f in forms if f and len(f) > 2]
+        positions = [p for p in positions if p >= 0]
+        if positions:
+            found.append((min(positions), o["name"]))
+    return ", ".join(name for _, name in sorted(found)) or None
+
+
+def org_token_ids(doc: Doc) -> set[int]:
+    """Indices of tokens inside an organisation mention (model entities or our ruler)."""
+    from pipeline.extract.organisations import SPANS_KEY as ORG_KEY
+
+    ids: set[int] = set()
+    for ent in doc.ents:
+        if ent.label_ in ("ORG", "GPE_ORG", "ORGANIZATION"):
+            ids.update(range(ent.start, ent.end))
+    for span in doc.spans.get(ORG_KEY, []):
+        ids.update(range(span.start, span.end))
+    return ids
+
+
+def phrase_before(doc: Doc, start: int, stop: int, skip: set[str], max_tokens: int = 6) -> str | None:
+    """The noun phrase that ends right before token `stop`, at most `max_tokens` long, from the
+    clause starting at token `start`: the subject of a cue verb ("Virkemiddelapparatet anbefaler")."""
+    toks = [t for t in doc[start:stop] if not t.is_punct]
+    while toks and toks[0].lower_ in skip:
+        toks = toks[1:]
+    while toks and (toks[-1].lower_ in skip or toks[-1].lower_ in _auxiliaries()):
+        toks = toks[:-1]
+    if not toks or len(toks) > max_tokens:
+        return None
+    return doc[toks[0].i : toks[-1].i + 1].text
+
+
+def dep_subject(tok, passive: bool = False) -> str | None:
+    """With a dependency parse: the subject of the clause `tok` belongs to (for a modal or
+    auxiliary, the subject of its main verb), without leading determiners. `passive` also
+    accepts a passive subject. None without a parse or a subject."""
+    doc = tok.doc
+    if not doc.has_annotation("DEP"):
+        return None
+    verb = tok.head if tok.dep_ in ("aux", "auxpass") else tok
+    deps = ("nsubj", "nsubjpass", "nsubj:pass") if passive else ("nsubj",)
+    for child in verb.children:
+        if child.dep_ in deps:
+            toks = [t for t in doc[child.left_edge.i : child.right_edge.i + 1]]
+            if len(toks) > 8:  # a long phrase: the words up to its head noun
+                toks = list(doc[child.left_edge.i : child.i + 1])
+            while toks and (toks[0].lower_ in _determiners() or toks[0].is_punct):
+                toks = toks[1:]
+            while toks and toks[-1].is_punct and toks[-1].text != ")":
+                toks = toks[:-1]
+            if toks and len(toks) <= 8:
+                return doc[toks[0].i : toks[-1].i + 1].text
+    return None
+
+
+def dep_complement_subject(tok) -> str | None:
+    """With a dependency parse: the subject of the clause a cue verb introduces ("recommends
+    that the government develops ..." -> "government")."""
+    if not tok.doc.has_annotation("DEP"):
+        return None
+    for child in tok.children:
+        if child.dep_ in ("ccomp", "xcomp") and child.pos_ in ("VERB", "AUX"):
+            return dep_subject(child, passive=True)
+    return None

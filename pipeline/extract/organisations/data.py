@@ -1,0 +1,139 @@
+"""The organisation data: the rules of pipeline/lang/*/organisations.yaml as one set of word
+lists and patterns, and the gazetteer (pipeline/lang/common/organisations.jsonl) with its
+comparison keys."""
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline import lang as language_data
+
+
+def _rules() -> dict:
+    """The organisation rules of every language folder (pipeline/lang/*/organisations.yaml):
+    each list is the common one, then the Norwegian, then the English words."""
+    out: dict = {}
+    for folder in ("common", *language_data.LANGS):
+        for k, v in language_data.theme(folder, "organisations").items():
+            out[k] = out.get(k, []) + v if isinstance(v, list) else v
+    return out
+
+
+RULES = _rules()
+SPANS_KEY = "org_rules"
+GAZETTEER_RULE = "gazetteer"
+WEAK_MAX = 2  # a gazetteer alias this short ("IN", "Ap", "V") counts only as "(V)" or once the organisation is named
+GENITIVE = re.compile(r"(?:['’´‘`]s|['’´])$")
+CAP = "A-ZÆØÅÄÖÜÉÈ"
+ARTICLES = tuple(RULES["articles"])
+# the words right after an article ("the Commission"): a lookbehind per article, either case
+AFTER_ARTICLE = "(?:" + "|".join(rf"(?<=\b[{a[0].upper()}{a[0]}]{re.escape(a[1:])} )" for a in ARTICLES) + ")"
+NAME_TOKEN_RE = rf"^[{CAP}0-9][\w&.'’´/+-]*$"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One gazetteer organisation."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+    kind: str = ""
+    strong: frozenset[str] = frozenset()
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+    def is_weak(self, form: str) -> bool:
+        return form != self.name and len(form) <= WEAK_MAX and form not in self.strong
+
+
+@lru_cache(maxsize=1)
+def gazetteer() -> list[Entry]:
+    lines = language_data.GAZETTEER.read_text(encoding="utf-8").splitlines()
+    out = []
+    for line in lines:
+        if line.strip():
+            d = json.loads(line)
+            out.append(Entry(d["name"], tuple(d.get("aliases", [])), d.get("kind", ""), frozenset(d.get("strong", []))))
+    return out
+
+
+def key(s: str) -> str:
+    """Comparison key: NFKC, casefolded, whitespace collapsed, surrounding punctuation and a
+    possessive apostrophe-s stripped, a leading English article dropped."""
+    s = unicodedata.normalize("NFKC", s)
+    s = re.sub(r"\s+", " ", s).strip(" \t\"'«»“”‘’.,;:()[]-–—•")
+    s = GENITIVE.sub("", s)
+    s = s.casefold()
+    for article in ARTICLES:
+        if s.startswith(article + " "):
+            return s[len(article) + 1 :]
+    return s
+
+
+def keys(s: str) -> list[str]:
+    """The key, the key without a genitive -s ("Innovasjon Norges", "Forskningsrådets") and
+    without a legal-form suffix ("Nammo AS")."""
+    k = key(s)
+    out = [k]
+    if k.endswith("s") and not k.endswith("ss") and len(k) > 3:
+        out.append(k[:-1])
+    head, _, last = k.rpartition(" ")
+    if head and last in LEGAL_FORMS:
+        out.append(head)
+    return out
+
+
+@lru_cache(maxsize=1)
+def gazetteer_index() -> dict[str, Entry]:
+    index: dict[str, Entry] = {}
+    for entry in gazetteer():
+        for form in entry.forms:
+            index.setdefault(key(form), entry)
+    return index
+
+
+def lookup(surface: str) -> Entry | None:
+    index = gazetteer_index()
+    for k in keys(surface):
+        if k in index:
+            return index[k]
+    return None
+
+
+def _casefold_set(name: str) -> set[str]:
+    return {key(s) for s in RULES.get(name, [])}
+
+
+STOP = _casefold_set("stop_names")
+LEGAL_FORMS = _casefold_set("legal_forms")
+PLACES = _casefold_set("places")
+FIRST_NAMES = {s for s in RULES["first_names"]}
+LEADING_STRIP = set(RULES["leading_strip"])
+CONNECTORS = set(RULES["name_connectors"])
+
+
+def _words(name: str) -> str:
+    return "|".join(re.escape(w) for w in RULES[name])
+
+
+# Rules whose evidence (a head word or legal form in the name itself) outweighs a model's
+# PER/LOC reading of the same words ("NCE Heidner Biocluster" tagged PERSON).
+STRONG_RULES = {"head_suffix", "name_head", "name_head_joined", "lower_head", "prefix_head", "legal_form", "company_noun", "role"}
+LOWER_HEADS = set(RULES["lower_heads"])
+HEAD_WORDS = {h.casefold() for h in RULES["name_heads"] + RULES["reference_heads"]}
+PLACE_PREPOSITIONS = set(RULES["place_prepositions"])
+ADDRESS_CUES = set(RULES["address_cues"])
+CAPITALISING_TOKENS = set(RULES["capitalising_tokens"])
+COORDINATORS = set(RULES["coordinators"])
+HEAD_SUFFIX = re.compile(rf"(?:{_words('head_suffixes')})s?$")
+HEAD_OR_LOWER_HEAD_END = re.compile(rf"(?:{_words('head_suffixes')}|{_words('lower_heads')})s?$")
+NER_REJECT_AFTER = set(RULES["ner_reject_after"])
+NOT_ORG_ENDINGS = re.compile(rf"(?:{_words('not_org_endings')})$")
+ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-ZÆØÅ])$")
+
+

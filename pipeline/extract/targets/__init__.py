@@ -1,0 +1,238 @@
+"""Targets: stated goals with an end state ("Målet er å øke eksportinntektene ... til 50
+milliarder kroner i 2030", "Norge skal bli ... innen 2030", "a national consent solution by 2026").
+
+The `target_matcher` component marks the named cue patterns of targets.yaml (goal nouns,
+"skal bli", change verbs with a value or deadline, "innen/by <year>", "<value> i <year>").
+Post-processing keeps a cue only when its year lies after the year the document was written,
+drops budget increments ("øke bevilgningen med 55 millioner kroner" is an action, not a goal),
+cuts the sentence to the clauses holding the cues and reads metric, values, years, direction
+and actor from that text (values: the quantity component's spans in it).
+
+Words and cue patterns: pipeline/lang/<lang>/targets.yaml.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from spacy.language import Language
+from spacy.tokens import Span
+
+from pipeline import lang as language_data
+from pipeline.document import AnalysedDocument
+from pipeline.extract.common import clauses
+from pipeline.extract.common.cues import cue_ruler, label_order
+from pipeline.extract.common.rows import make_row
+from pipeline.extract.common.statements import (
+    clause_at, cue_sentences, document_author, document_year, org_token_ids, phrase_before,
+)
+from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
+from pipeline.extract.quantities import in_range, with_default_currency
+
+SPANS_KEY = "target_cues"
+MAX_CHARS = 500
+
+
+@Language.factory("target_matcher", default_config={"lang": "nb"})
+def make_target_matcher(nlp: Language, name: str, lang: str):
+    return cue_ruler(nlp, name, lang, "targets", SPANS_KEY)
+
+
+@lru_cache(maxsize=4)
+def _lex(lang: str | None) -> dict:
+    """The segment language's target words (pipeline/lang/<lang>/targets.yaml), compiled."""
+    lex = dict(language_data.theme(lang, "targets"))
+    lex["_increase"] = frozenset(lex["increase_verbs"])
+    lex["_decrease"] = frozenset(lex["decrease_verbs"])
+    lex["_context"] = re.compile(lex["goal_context"], re.I)
+    lex["_forecast"] = re.compile(lex["forecast"], re.I)
+    lex["_conditional"] = re.compile(lex["conditional"], re.I)
+    return lex
+
+
+@lru_cache(maxsize=1)
+def _shared() -> dict:
+    """Target words read in segments of every language."""
+    after = "|".join(language_data.union("targets", "value_after"))
+    return {
+        "metric_skip": frozenset(language_data.union("targets", "metric_skip")),
+        "value_after": re.compile(rf"\b({after})\s+(?:\w+\s+){{0,3}}$", re.I),
+        "goal_owner": [re.compile(r, re.I) for lang in language_data.LANGS
+                       if (r := language_data.theme(lang, "targets").get("goal_owner"))],
+    }
+
+
+# --- quantities -------------------------------------------------------------------------
+
+def quantities(doc, start: int, end: int, lang: str | None) -> list[tuple[int, int, float, str | None]]:
+    """The quantities (money, percentages, durations, counts) the quantity component found in
+    the characters [start, end) of `doc`, as (start, end, value, unit) relative to `start`."""
+    out = []
+    for span in in_range(doc, start, end):
+        q = with_default_currency(span._.quantity, lang)
+        out.append((span.start_char - start, span.end_char - start, float(q.value), q.unit))
+    return sorted(out)
+
+
+# --- cue filtering ------------------------------------------------------------------------
+
+def _cue_year(cue: Span) -> int | None:
+    ys = years(cue.text)
+    return ys[-1] if ys else None
+
+
+def _money_at(cue: Span, sent: Span) -> bool:
+    """An amount of money starts at the cue's last word (its value)."""
+    pos = cue[-1].idx
+    return any(s.start_char <= pos < s.end_char and s.end_char <= sent.end_char
+               for s in in_range(cue.doc, sent.start_char, sent.end_char, ("money",)))
+
+
+def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
+    """Whether a cue states a goal: not a forecast or a condition; deadlines must lie ahead of
+    the document's year; a change by a sum of money without a deadline is a budget measure;
+    "<value> i <year>" needs talk of a goal or change in the same sentence."""
+    label = cue.label_
+    year = _cue_year(cue)
+    doc = cue.doc
+    clause_start = cue.start
+    while clause_start > sent.start and doc[clause_start - 1].text not in (",", ";", "–", ":"):
+        clause_start -= 1
+    before = doc[clause_start : cue.start].text
+    if label != "goal_is" and lex["_forecast"].search(sent.text):
+        return False
+    if lex["_conditional"].search(before):
+        return False
+    if label == "become" and cue.start > sent.start and doc[cue.start - 1].lower_ in lex["expletives"]:
+        return False  # "Det skal bli spennende": no one's goal
+    if label in ("by_year", "change_by_year", "value_in_year") and year is not None:
+        if doc_year is not None and year <= doc_year:
+            return False
+    if label == "value_in_year" and not lex["_context"].search(sent.text):
+        return False
+    if label == "change_to" and _money_at(cue, sent):
+        future = [y for y in years(sent.text) if doc_year is None or y > doc_year]
+        if not future:
+            return False
+    return True
+
+
+# --- fields -------------------------------------------------------------------------------
+
+def _is_year_value(text: str, start: int, end: int) -> bool:
+    return is_year(text[start:end].strip())
+
+
+def _pick_target(text: str, values: list, target_pos: int | None):
+    """The target value: the one just before the deadline year ("50 mrd. kroner i 2030"), else
+    the one after "til"/"to"/"med"/"by", else the last."""
+    if target_pos is not None:
+        near = [v for v in values if v[1] <= target_pos and target_pos - v[1] <= 12]
+        if near:
+            return near[-1]
+    for v in values:
+        if _shared()["value_after"].search(text[max(0, v[0] - 40) : v[0]]):
+            return v
+    return values[-1]
+
+
+def target_fields(text: str, quantities: list, doc_year: int | None, lex: dict) -> dict:
+    """metric, baseline and target values and years, unit and direction read from a target
+    clause and its `quantities` ((start, end, value, unit) in the clause)."""
+    found = [(m.start(), int(m.group(1))) for m in YEAR_IN_TEXT.finditer(text)]
+    future = [(p, y) for p, y in found if doc_year is None or y > doc_year]
+    target_pos, target_year = future[-1] if future else (None, None)
+    earlier = [y for _, y in found if target_year is not None and y < target_year]
+    values = [(s, e, v, u) for s, e, v, u in quantities if not _is_year_value(text, s, e)]
+    baseline_value = target_value = target_unit = None
+    if values:
+        target = _pick_target(text, values, target_pos)
+        target_value, target_unit = target[2], target[3]
+        before = [v for v in values if v[1] <= target[0] and v[3] == target_unit]
+        if before:
+            baseline_value = before[0][2]
+    words = re.findall(r"[\wæøåÆØÅ-]+", text)
+    direction, metric = "reach", None
+    for i, w in enumerate(words):
+        if w.lower() in lex["_increase"] or w.lower() in lex["_decrease"]:
+            direction = "increase" if w.lower() in lex["_increase"] else "decrease"
+            nxt = [x for x in words[i + 1 : i + 4] if x.lower() not in _shared()["metric_skip"]]
+            metric = nxt[0] if nxt else None
+            break
+    return {
+        "metric": metric,
+        "baseline_value": baseline_value,
+        "baseline_year": earlier[0] if earlier else None,
+        "target_value": target_value,
+        "target_unit": target_unit,
+        "target_year": target_year,
+        "direction": direction,
+    }
+
+
+def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
+    doc, sent = cs.doc, cs.sent
+    speaker = clauses.attribution(sent.text, cs.lang)
+    for rx in _shared()["goal_owner"]:
+        m = rx.search(sent.text)
+        if m:
+            return m.group(1)
+    orgs = org_token_ids(doc)
+    for tok in sent:  # "foreslår Nasjonalt eksportråd ...", "Regjeringen foreslår ...": the proposer
+        if tok.lower_ in lex["proposal_verbs"]:
+            after = [t for t in doc[tok.i + 1 : min(sent.end, tok.i + 6)]]
+            run = []
+            for t in after:
+                if t.i not in orgs:
+                    break
+                run.append(t)
+            if len(run) == 1 or (not run and after and after[0].is_title):
+                # an inverted subject: a name and its head noun ("Nasjonalt eksportråd"; the model
+                # may tag only the first word)
+                run = [after[0]]
+                for t in after[1:3]:
+                    if not t.is_alpha or t.lower_ in lex["actor_skip"] or t.lower_ in lex["function_words"]:
+                        break
+                    run.append(t)
+            if run:
+                return doc[run[0].i : run[-1].i + 1].text
+    if cue.label_ == "become" and cue.start > sent.start:
+        subject = phrase_before(doc, sent.start, cue.start, set(lex["actor_skip"]), max_tokens=4)
+        if subject and subject.lower() not in lex["author_words"]:
+            return subject
+    return speaker or author
+
+
+def action_verbs(lang: str | None) -> tuple[str, ...]:
+    """The action verbs of actions.yaml: coordinated imperatives ("Create X, task Y by 2026")
+    are separate clauses for targets as well."""
+    return tuple(language_data.theme(lang, "actions")["verbs"])
+
+
+def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[dict]:
+    """Target rows of one document (one per sentence with a kept cue)."""
+    doc_year = document_year(document)
+    author = document_author(document, orgs)
+    rows = []
+    for cs in cue_sentences(document, SPANS_KEY, label_order("targets")):
+        lex = _lex(cs.lang)
+        sent = cs.sent
+        cues = [c for c in cs.cues if keep_cue(c, sent, doc_year, lex)]
+        if not cues:
+            continue
+        text = sent.text
+        parts = clauses.split(text, cs.lang, action_verbs(cs.lang))
+        idx = sorted({clause_at(text, c.start_char - sent.start_char, parts) for c in cues}
+                     | {clause_at(text, c.end_char - 1 - sent.start_char, parts) for c in cues})
+        s, e = clauses.trim(text, parts[idx[0]].start, parts[idx[-1]].end, cs.lang, label=idx[0] == 0)
+        if e - s > MAX_CHARS:  # too long: the first cue's clause alone, or a window around the cue
+            s, e = clauses.trim(text, parts[idx[0]].start, parts[idx[0]].end, cs.lang, label=idx[0] == 0)
+            s, e = clauses.window(text, s, e, max(s, cues[0].start_char - sent.start_char), MAX_CHARS)
+        if e - s < 8 or e - s > MAX_CHARS:
+            continue
+        s, e = s + sent.start_char, e + sent.start_char
+        row = make_row(cs.offset, cs.doc, s, e, sent)
+        row.update(target_fields(row["text"], quantities(cs.doc, s, e, cs.lang), doc_year, lex))
+        row.update(actor=_actor(cs, cues[0], lex, author), source_rule="target:" + "+".join(dict.fromkeys(c.label_ for c in cues)))
+        rows.append(row)
+    return rows

@@ -1,0 +1,51 @@
+"""Recommended actions with the trained models: what needs part-of-speech tags, the author,
+provenance and long sentences. The cue families, lists, clause texts and fields are the corpus
+pipeline/extract/actions/corpus/ (tests/extract/test_corpora.py)."""
+import pytest
+
+from pipeline.extract import actions
+
+
+def _rows(analyse_text, text, **kw):
+    document = analyse_text(text)
+    return document, actions.extract(document, **kw)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # a noun, not the cue verb: needs the model's part-of-speech tags (the other negative
+        # cases are the corpus pipeline/extract/actions/corpus/)
+        "Norway unveils plan to cut emissions",
+        "According to a report, demand will triple in the coming years.",
+    ],
+)
+def test_no_action(analyse_text, text):
+    _, rows = _rows(analyse_text, text)
+    assert rows == [], [r["text"] for r in rows]
+
+
+def test_report_resolves_to_its_author(analyse_text):
+    text = "Siva og Innovasjon Norge\n\nRapport 2024\n\nRapporten foreslår at Norge etablerer en nasjonal helsekatapult."
+    orgs = [{"name": "Siva", "aliases": []}, {"name": "Innovasjon Norge", "aliases": []}, {"name": "Helse Vest", "aliases": []}]
+    _, rows = _rows(analyse_text, text, orgs=orgs)
+    assert [r["actor"] for r in rows] == ["Siva, Innovasjon Norge"]
+
+
+def test_rows_keep_provenance(analyse_text):
+    document, rows = _rows(analyse_text, "Anbefalinger\n\n• Etablere en helsekatapult\n\nDet er krevende. Regjeringen bør styrke klyngene, sier Vestre.")
+    assert len(rows) == 2
+    for r in rows:
+        assert document.text[r["start"]:r["end"]] == r["text"]
+        assert len(r["text"]) <= 500
+        assert r["source_rule"].startswith("action:")
+
+
+def test_long_sentence_gives_a_window_around_the_cue(analyse_text):
+    filler = ", ".join(f"område {i} med mange aktører" for i in range(30))
+    text = f"Etter en lang gjennomgang av {filler}, anbefaler utvalget at regjeringen etablerer en nasjonal helsekatapult, {filler}."
+    document, rows = _rows(analyse_text, text)
+    assert len(rows) == 1
+    assert "anbefaler utvalget at regjeringen etablerer en nasjonal helsekatapult" in rows[0]["text"]
+    assert len(rows[0]["text"]) <= 500
+    assert document.text[rows[0]["start"]:rows[0]["end"]] == rows[0]["text"]
