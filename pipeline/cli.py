@@ -369,9 +369,9 @@ def configure_logging(verbosity: int) -> None:
     # the temporary server shares our stderr; on Ctrl-C in a terminal it gets the SIGINT too, and
     # its services log their cancellation with tracebacks
     os.environ["PREFECT_SERVER_LOGGING_LEVEL"] = "WARNING" if verbosity > 0 else "CRITICAL"
-    # Dask's warnings are about its own workers (a restart, a slow shutdown); what reaches the run
-    # comes back as an exception
-    os.environ["DASK_LOGGING__DISTRIBUTED"] = "info" if verbosity > 0 else "error"
+    # Dask's warnings and errors are about its own workers and tasks (a restart, a slow shutdown,
+    # "Couldn't gather keys" of a run being interrupted); what reaches the run comes back as an exception
+    os.environ["DASK_LOGGING__DISTRIBUTED"] = "info" if verbosity > 0 else "critical"
     if verbosity < 1:  # an interrupted Dask run leaves its semaphores to multiprocessing's tracker, which warns
         quiet_tracker = "ignore:resource_tracker:UserWarning"
         os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), quiet_tracker]))
