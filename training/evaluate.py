@@ -60,7 +60,8 @@ def evaluate_ner(nlp_or_model_name, conllu_path: Path, n_sents: int = N_SENTS,
 
 def heldout_docs(vocab, norne_dir: Path, limit: int = 0) -> list:
     """The held-out NDT files (both languages) as gold Docs: words, NDT tags, lemmas, heads,
-    deprels, names, and the UD ``pos`` that the gold tags and lemmas map to."""
+    deprels, names, and the UD ``pos`` that the gold tags and lemmas map to. ``limit``: the
+    first N held-out sentences of each file only."""
     import spacy
 
     ruler = ud_pos_ruler(spacy.blank(LANG))
@@ -69,8 +70,9 @@ def heldout_docs(vocab, norne_dir: Path, limit: int = 0) -> list:
         src = Path(norne_dir) / rel
         if not src.exists():
             continue
-        kwargs = {"every": 3, "offset": 1} if limit else {}
-        _, heldout, _ = split_heldout(read_conll(src, limit=limit), **kwargs)
+        _, heldout, _ = split_heldout(read_conll(src))
+        if limit:
+            heldout = heldout[:limit]
         docs.extend(ruler(doc) for doc in sentences_to_docs(vocab, heldout, with_deps=True, with_tags=True,
                                                              with_lemmas=True))
     return docs
