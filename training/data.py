@@ -61,7 +61,8 @@ class Sentence:
     deps: list[str] | None = None
     meta: dict[str, str] = field(default_factory=dict)
     pos: list[str] | None = None  # NDT tag (CoNLL-X files only), see ndt_tag
-    lemmas: list[str] | None = None  # CoNLL-X files only, see ndt_lemma
+    lemmas: list[str] | None = None  # see ndt_lemma (UD files: their lemmas, where given)
+    upos: list[str] | None = None  # UD part of speech (CoNLL-U files only, where given)
 
 
 def ndt_tag(pos: str, feats: str) -> str:
@@ -150,7 +151,11 @@ def read_conll(path: Path, *, guess_spaces: bool | None = None, limit: int = 0) 
         full = ndt and all(len(r) > 5 for r in rows)
         pos = [ndt_tag(r[3], r[5]) for r in rows] if full else None
         lemmas = [ndt_lemma(r[1], r[2]) for r in rows] if full else None
-        return Sentence(words, spaces, tags, heads, deps, dict(meta), pos, lemmas)
+        upos = None
+        if not ndt and all(len(r) > 3 and r[2] not in ("", "_") and r[3] not in ("", "_") for r in rows):
+            lemmas = [ndt_lemma(r[1], r[2]) for r in rows]
+            upos = [r[3] for r in rows]
+        return Sentence(words, spaces, tags, heads, deps, dict(meta), pos, lemmas, upos)
 
     with path.open(encoding="utf-8") as fh:
         for line in fh:
@@ -208,10 +213,10 @@ def split_heldout(sentences: Iterable[Sentence], every: int = HELDOUT_EVERY,
 
 def sentences_to_docs(vocab, sentences: Iterable[Sentence], n_sents: int = N_SENTS,
                       with_deps: bool = False, with_tags: bool = False,
-                      with_lemmas: bool = False) -> Iterator:
+                      with_lemmas: bool = False, with_upos: bool = False) -> Iterator:
     """Group sentences into Docs of ``n_sents`` with gold entities and sentence starts
     (``with_deps``: heads and labels instead; ``with_tags``: the NDT tag as TAG;
-    ``with_lemmas``: the NDT lemmas)."""
+    ``with_lemmas``: the lemmas; ``with_upos``: a UD file's part of speech as POS)."""
     from spacy.tokens import Doc
 
     batch: list[Sentence] = []
@@ -222,6 +227,8 @@ def sentences_to_docs(vocab, sentences: Iterable[Sentence], n_sents: int = N_SEN
         deps: list[str] = []
         pos: list[str] = []
         lemmas: list[str] = []
+        upos: list[str] = []
+        use_upos = with_upos and all(s.upos is not None for s in batch)
         use_deps = with_deps and all(s.heads is not None for s in batch)
         use_tags = with_tags and all(s.pos is not None for s in batch)
         use_lemmas = with_lemmas and all(s.lemmas is not None for s in batch)
@@ -241,12 +248,16 @@ def sentences_to_docs(vocab, sentences: Iterable[Sentence], n_sents: int = N_SEN
                 pos.extend(s.pos)
             if use_lemmas:
                 lemmas.extend(s.lemmas)
+            if use_upos:
+                upos.extend(s.upos)
         spaces[-1] = False
         kwargs: dict = {"heads": heads, "deps": deps} if use_deps else {"sent_starts": sent_starts}
         if use_tags:
             kwargs["tags"] = pos
         if use_lemmas:
             kwargs["lemmas"] = lemmas
+        if use_upos:
+            kwargs["pos"] = upos
         return Doc(vocab, words=words, spaces=spaces, ents=ents, **kwargs)
 
     for sent in sentences:
