@@ -61,39 +61,50 @@ def evaluate_ner(nlp_or_model_name, conllu_path: Path, n_sents: int = N_SENTS,
     return scores
 
 
-def heldout_docs(vocab, norne_dir: Path, limit: int = 0) -> list:
-    """The held-out NDT files (both languages) as gold Docs: words, NDT tags, lemmas, heads,
-    deprels, names, and the UD ``pos`` that the gold tags and lemmas map to. ``limit``: the
-    first N held-out sentences of each file only."""
+def heldout_docs(vocab, norne_dir: Path, limit: int = 0) -> dict[str, list]:
+    """The held-out NDT files as gold Docs per variety (``{"bokmaal": [...], "nynorsk": [...]}``):
+    words, NDT tags, lemmas, heads, deprels, names, and the UD ``pos`` that the gold tags and
+    lemmas map to. ``limit``: the first N held-out sentences of each file only."""
     import spacy
 
     ruler = ud_pos_ruler(spacy.blank(LANG))
-    docs = []
-    for rel in (NB_TRAIN_FILE, NN_TRAIN_FILE):
+    out = {}
+    for variety, rel in (("bokmaal", NB_TRAIN_FILE), ("nynorsk", NN_TRAIN_FILE)):
         src = Path(norne_dir) / rel
         if not src.exists():
             continue
         _, heldout, _ = split_heldout(read_conll(src))
         if limit:
             heldout = heldout[:limit]
-        docs.extend(ruler(doc) for doc in sentences_to_docs(vocab, heldout, with_deps=True, with_tags=True,
-                                                             with_lemmas=True))
-    return docs
+        out[variety] = [ruler(doc) for doc in sentences_to_docs(vocab, heldout, with_deps=True, with_tags=True,
+                                                                 with_lemmas=True)]
+    return out
 
 
 def evaluate_heldout(nlp_or_model_name, norne_dir: Path, limit: int = 0) -> dict:
     """pos_acc (UD, via the attribute ruler), tag_acc (NDT), lemma_acc, dep_uas, dep_las,
-    sents_f and the entity scores on the held-out NDT files (see ``training.data``)."""
+    sents_f and the entity scores on the held-out NDT files (see ``training.data``), both
+    varieties together; ``by_variety`` has the same per variety."""
+    from spacy.scorer import Scorer
     from spacy.training import Example
 
     nlp = _load(nlp_or_model_name)
-    examples = [Example(nlp.make_doc(gold.text), gold) for gold in heldout_docs(nlp.vocab, norne_dir, limit)]
-    return nlp.evaluate(examples)
+    gold = heldout_docs(nlp.vocab, norne_dir, limit)
+    examples = {}
+    for variety, docs in gold.items():
+        predicted = nlp.pipe([doc.text for doc in docs], batch_size=64)
+        examples[variety] = [Example(pred, ref) for pred, ref in zip(predicted, docs)]
+    scorer = Scorer(nlp)
+    scores = scorer.score([eg for egs in examples.values() for eg in egs])
+    scores["by_variety"] = {variety: summary(scorer.score(egs)) for variety, egs in examples.items()}
+    return scores
 
 
 def summary(scores: dict) -> dict:
     """The reported part of a score dict, rounded, JSON-friendly."""
     out = {k: round(scores[k], 4) for k in CORE_KEYS if scores.get(k) is not None}
+    if "by_variety" in scores:
+        out["by_variety"] = scores["by_variety"]
     out.update({
         "ents_p": round(scores.get("ents_p") or 0.0, 4),
         "ents_r": round(scores.get("ents_r") or 0.0, 4),
@@ -159,6 +170,8 @@ def format_all(results: dict) -> str:
     for name, scores in results.items():
         if name == "ndt_heldout":
             parts.append(format_core_scores(scores, title="ndt_heldout (tags, lemmas, parse)"))
+            for variety, sub in (scores.get("by_variety") or {}).items():
+                parts.append(format_core_scores(sub, title=f"ndt_heldout, {variety} files only"))
             parts.append(format_ner_scores(scores, title="ndt_heldout (names)"))
         else:
             parts.append(format_ner_scores(scores, title=name))
