@@ -98,7 +98,8 @@ def build_wheel(model_dir: Path, out_dir: Path, work_dir: Path, name: str = CORE
 
     Uses ``spacy package --build wheel`` when the ``build`` or ``wheel`` package is there;
     otherwise lets spaCy write the package folder (``--build none``) and builds the wheel
-    with ``pip wheel --no-deps`` (which fetches setuptools into an isolated build env).
+    with ``pip wheel --no-deps --no-build-isolation`` (offline), falling back to pip's
+    isolated build env (which fetches setuptools).
     """
     import importlib.util
 
@@ -114,7 +115,13 @@ def build_wheel(model_dir: Path, out_dir: Path, work_dir: Path, name: str = CORE
     pkg_dir = pkg_root / f"{PACKAGE_LANG}_{name}-{version}"
     dist = pkg_dir / "dist"
     if not have_builder:
-        run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(dist), str(pkg_dir)])
+        # offline first: the environment's own setuptools (>= 70.1 builds wheels without the
+        # `wheel` package); else pip's isolated build environment (fetches setuptools)
+        try:
+            run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist),
+                 str(pkg_dir)])
+        except subprocess.CalledProcessError:
+            run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-w", str(dist), str(pkg_dir)])
     wheels = sorted(dist.glob("*.whl"))
     if not wheels:
         raise RuntimeError(f"no wheel built in {dist}")
