@@ -41,11 +41,15 @@ if timeout 120 $PY -m pip install --no-deps --timeout 10 --retries 0 --require-h
 fi
 say "nb_core_news_sm cannot be downloaded here (no internet?)"
 
-# the full pipeline (nb_norne_core_sm) before any other committed wheel
-wheel=$(ls models/nb_norne_core_sm-*.whl models/nb_*.whl 2>/dev/null | head -n 1)
-if [ -n "$wheel" ] && $PY -m pip install --no-deps --force-reinstall "$wheel" >/dev/null; then
-  say "installed the project's committed model $wheel"; exit 0
-fi
+# every committed wheel: nb_norne_sm (NER only, the runtime default) and nb_norne_core_sm
+# (the full pipeline: PIPELINE_MODEL=nb_norne_core_sm)
+installed=""
+for wheel in $(ls models/nb_*.whl 2>/dev/null | sort); do
+  if $PY -m pip install --no-deps --force-reinstall "$wheel" >/dev/null; then
+    say "installed the project's committed model $wheel"; installed=1
+  fi
+done
+[ -n "$installed" ] && exit 0
 
 cat <<'MSG'
 [model] ************************************************************************
