@@ -98,8 +98,10 @@ def build_wheel(model_dir: Path, out_dir: Path, work_dir: Path, name: str = CORE
 
     Uses ``spacy package --build wheel`` when the ``build`` or ``wheel`` package is there;
     otherwise lets spaCy write the package folder (``--build none``) and builds the wheel
-    with ``pip wheel --no-deps --no-build-isolation`` (offline), falling back to pip's
-    isolated build env (which fetches setuptools).
+    with ``pip wheel --no-deps --no-build-isolation`` (the environment's own setuptools; fails
+    where that setuptools has no ``bdist_wheel``, as the project venv's 65.5 does), falling back to
+    pip's isolated build env, which fetches setuptools from the configured index (on 2026-12-01
+    the machine's local index served it, so no internet was needed).
     """
     import importlib.util
 
@@ -115,8 +117,8 @@ def build_wheel(model_dir: Path, out_dir: Path, work_dir: Path, name: str = CORE
     pkg_dir = pkg_root / f"{PACKAGE_LANG}_{name}-{version}"
     dist = pkg_dir / "dist"
     if not have_builder:
-        # offline first: the environment's own setuptools (>= 70.1 builds wheels without the
-        # `wheel` package); else pip's isolated build environment (fetches setuptools)
+        # the environment's own setuptools first (>= 70.1 builds wheels without the `wheel`
+        # package); else pip's isolated build environment (fetches setuptools from the index)
         try:
             run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", str(dist),
                  str(pkg_dir)])
