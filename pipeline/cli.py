@@ -19,7 +19,6 @@ from pathlib import Path
 
 from pipeline.interrupt import EXIT_INTERRUPTED
 from pipeline.read import DEFAULT_MAX_BYTES
-from pipeline.train import PACKAGE_VERSION
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
 OUT_ENV = "NOREXTRACT_OUT"
@@ -181,7 +180,7 @@ def cmd_review(a: argparse.Namespace) -> int:
 
 
 def cmd_train_model(a: argparse.Namespace) -> int:
-    from pipeline.train import train_model
+    from training.train import train_model
 
     wheel = train_model(Path(a.norne), Path(a.out), Path(a.config) if a.config else None, final=not a.dev_only,
                         work_dir=Path(a.work_dir), version=a.version)
@@ -189,12 +188,36 @@ def cmd_train_model(a: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def cmd_evaluate_ner(a: argparse.Namespace) -> int:
-    check_model(a.model)
+def _evaluation_model(name: str | None):
+    """The spaCy model to score (no rule components of ours): `name`, or the configured one."""
+    check_model(name)
     from pipeline.nlp import load_model
-    from pipeline.train import evaluate_ner, format_ner_scores
 
-    nlp, description, _ = load_model("nb", a.model)
+    nlp, description, _ = load_model("nb", name)
+    return nlp, description
+
+
+def cmd_evaluate(a: argparse.Namespace) -> int:
+    from training.evaluate import NER_SETS, evaluate_all, format_all
+
+    nlp, description = _evaluation_model(a.model)
+    sets = tuple(a.sets.split(",")) if a.sets else None
+    unknown = [s for s in sets or () if s not in NER_SETS and s != "ndt_heldout"]
+    if unknown:
+        raise UsageError(f"unknown set(s) {unknown}; known: ndt_heldout, {', '.join(NER_SETS)}")
+    results = evaluate_all(nlp, Path(a.norne), sets=sets, limit=a.limit)
+    if a.json:
+        print(json.dumps({"model": description, "scores": results}, default=str))
+    else:
+        print(f"{description} (the pipeline's own tokenization, %)\n")
+        print(format_all(results))
+    return 0
+
+
+def cmd_evaluate_ner(a: argparse.Namespace) -> int:
+    from training.evaluate import evaluate_ner, format_ner_scores
+
+    nlp, description = _evaluation_model(a.model)
     scores = evaluate_ner(nlp, Path(a.file))
     if a.json:
         print(json.dumps(scores, default=str))
@@ -317,20 +340,32 @@ def build_parser(prog: str = "python -m pipeline") -> argparse.ArgumentParser:
     r.add_argument("--site", default=None, help="where to write the site (default OUT/review/)")
     r.set_defaults(func=cmd_review)
 
-    t = add("train-model", help="train the Norwegian NER pipeline on NorNE and build its wheel in models/")
-    t.add_argument("--norne", default=str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "norne"),
-                   help="the NorNE folder (default ../shared/data/norne)")
+    default_norne = str(Path(__file__).resolve().parents[1].parent / "shared" / "data" / "norne")
+    t = add("train-model", help="train the Norwegian pipeline on NorNE/NDT and build its wheel in models/")
+    t.add_argument("--norne", default=default_norne, help="the NorNE folder (default ../shared/data/norne)")
     t.add_argument("--out", default="models", help="where the wheel goes (default models/)")
-    t.add_argument("--config", default=None, help="spaCy config (default pipeline/training/ner.cfg)")
+    t.add_argument("--config", default=None,
+                   help="spaCy config (default training/configs/core.cfg: the full pipeline; "
+                        "training/configs/ner.cfg: the NER-only recipe)")
     t.add_argument("--dev-only", action="store_true",
-                   help="train on train only and keep the best dev checkpoint (recipe search), not train+dev")
-    t.add_argument("--version", default=PACKAGE_VERSION,
-                   help=f"the package version (default {PACKAGE_VERSION}); give another recipe another version")
+                   help="NER-only configs: train on train only and keep the best dev checkpoint, not train+dev")
+    t.add_argument("--version", default=None,
+                   help="the package version (default: 1.0.0 for the full pipeline, 0.2.0 for NER-only)")
     t.add_argument("--work-dir", default="/tmp/train-work",
                    help="scratch folder for the converted data and checkpoints (default /tmp/train-work)")
     t.set_defaults(func=cmd_train_model)
 
-    n = add("evaluate-ner", help="score the Norwegian pipeline's entities on a NorNE CoNLL-U file")
+    ev = add("evaluate", help="score the Norwegian model: NER per label on the NorNE dev/test files; "
+                            "POS, tags, lemmas, UAS, LAS on the held-out NDT files")
+    ev.add_argument("--norne", default=default_norne, help="the NorNE folder (default ../shared/data/norne)")
+    ev.add_argument("--model", default=None, help="the pipeline to score (default: the configured one)")
+    ev.add_argument("--sets", default=None,
+                    help="comma-separated subset of ndt_heldout,bokmaal_dev,bokmaal_test,nynorsk_dev,nynorsk_test")
+    ev.add_argument("--limit", type=int, default=0, help="read only the first N sentences of each file (quick checks)")
+    ev.add_argument("--json", action="store_true", help="print the scores as JSON")
+    ev.set_defaults(func=cmd_evaluate)
+
+    n = add("evaluate-ner", help="score the Norwegian pipeline's entities on one NorNE CoNLL-U file")
     n.add_argument("file", help="a NorNE .conllu file, e.g. ../shared/data/norne/ud/nob/no_bokmaal-ud-test.conllu")
     n.add_argument("--json", action="store_true", help="print spaCy's score dict as JSON")
     n.add_argument("--model", default=None, help="the pipeline to score (default: the configured one)")

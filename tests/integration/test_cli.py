@@ -14,7 +14,7 @@ def run_cli(*args, timeout=300):
 def test_help_lists_commands():
     r = run_cli("--help")
     assert r.returncode == 0
-    for command in ("extract", "review", "train-model", "evaluate-ner", "vacuum", "info"):
+    for command in ("extract", "review", "train-model", "evaluate", "evaluate-ner", "vacuum", "info"):
         assert command in r.stdout
 
 
@@ -49,6 +49,29 @@ def test_evaluate_ner_prints_spacy_scores_as_json(tmp_path):
 
 
 # -- user errors: one line on stderr, exit 2, no traceback (issue 16, findings 5 and 6) ----------
+
+def test_evaluate_prints_every_set_as_json(tmp_path):
+    import json
+
+    dev = tmp_path / "norne" / "ud" / "nob" / "no_bokmaal-ud-dev.conllu"
+    dev.parent.mkdir(parents=True)
+    dev.write_text(
+        "# text = Innovasjon Norge gir penger.\n"
+        "1\tInnovasjon\t_\t_\t_\t_\t3\t_\t_\tname=B-ORG\n"
+        "2\tNorge\t_\t_\t_\t_\t1\t_\t_\tname=I-ORG\n"
+        "3\tgir\t_\t_\t_\t_\t0\t_\t_\tname=O\n"
+        "4\tpenger\t_\t_\t_\t_\t3\t_\tSpaceAfter=No\tname=O\n"
+        "5\t.\t_\t_\t_\t_\t3\t_\t_\tname=O\n\n",
+        encoding="utf-8",
+    )
+    r = run_cli("evaluate", "--norne", str(tmp_path / "norne"), "--json")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert set(out["scores"]) == {"bokmaal_dev"}  # only the files that exist
+    assert {"ents_p", "ents_r", "ents_f", "ents_per_type"} <= set(out["scores"]["bokmaal_dev"])
+    r = run_cli("evaluate", "--sets", "nonsense")
+    assert r.returncode == 2 and len(r.stderr.strip().splitlines()) == 1, r.stderr
+
 
 def _one_line_error(r, code=2):
     assert r.returncode == code, (r.returncode, r.stdout, r.stderr)

@@ -1,1 +1,0 @@
-"""Training recipe data (the spaCy config) and the training-time augmenter."""
