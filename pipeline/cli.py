@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.interrupt import EXIT_INTERRUPTED
+from pipeline.run.interrupt import EXIT_INTERRUPTED
 from pipeline.read import DEFAULT_MAX_BYTES
 from pipeline.train import PACKAGE_VERSION
 
@@ -139,7 +139,7 @@ def _report(summary, a: argparse.Namespace) -> int:
 def cmd_extract(a: argparse.Namespace) -> int:
     inputs = a.paths or ["raw"]
     modes = {"sync": a.sync, "allow_empty": a.allow_empty, "force": a.force}
-    from pipeline.interrupt import stop_on_signals
+    from pipeline.run.interrupt import stop_on_signals
 
     check_model(a.model)
     if a.engine == "local":
@@ -215,7 +215,7 @@ def cmd_vacuum(a: argparse.Namespace) -> int:
 def cmd_info(a: argparse.Namespace) -> int:
     check_model(a.model)
     from pipeline.nlp import get_pipelines
-    from pipeline.process import pipeline_version
+    from pipeline.run.process import pipeline_version
 
     p = get_pipelines(a.model)
     print(json.dumps({"model": p.model_description, "nb_pipe_names": p.nb.pipe_names,
@@ -229,7 +229,7 @@ def version_text() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     from pipeline.nlp import model_description
-    from pipeline.process import pipeline_version
+    from pipeline.run.process import pipeline_version
 
     try:
         package = version("norextract")

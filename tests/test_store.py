@@ -7,7 +7,7 @@ import pytest
 from deltalake import DeltaTable
 
 from pipeline import run, store
-from pipeline.schema import TABLES
+from pipeline.store.schema import TABLES
 from tests.conftest import REPO_ROOT, same_rows
 
 TEXT_A = "Innovasjon Norge får 350 mill. kroner. Målet er å øke eksporten til 50 milliarder kroner i 2030."
@@ -150,7 +150,7 @@ def test_tables_of_an_older_version_are_migrated(inputs, tmp_path, monkeypatch):
 
     import pyarrow as pa
 
-    from pipeline.schema import AMOUNTS, DOC_TABLES, DOCUMENTS
+    from pipeline.store.schema import AMOUNTS, DOC_TABLES, DOCUMENTS
 
     old_documents = pa.schema([pa.field("published", pa.string()) if f.name == "published" else f for f in DOCUMENTS])
     old_amounts = pa.schema([f for f in AMOUNTS if f.name != "first_mention"])
@@ -174,7 +174,7 @@ def test_tables_of_an_older_version_are_migrated(inputs, tmp_path, monkeypatch):
 def test_rows_of_an_older_version_conform_to_the_schema():
     import pyarrow as pa
 
-    from pipeline.schema import AMOUNTS, DOCUMENTS, conform
+    from pipeline.store.schema import AMOUNTS, DOCUMENTS, conform
 
     docs = pa.RecordBatch.from_pylist([{"doc_id": "a", "published": "2024-11"}, {"doc_id": "b", "published": "2025-02-03"},
                                        {"doc_id": "c", "published": None}])

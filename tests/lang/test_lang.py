@@ -34,7 +34,7 @@ def test_the_change_verbs_are_written_once_and_read_by_every_pattern():
 
 
 def test_the_pipeline_version_hashes_every_language_data_file_and_no_test_corpus():
-    from pipeline.process import versioned_files
+    from pipeline.run.process import versioned_files
 
     names = {p.relative_to(lang.HERE).as_posix() for p in lang.files()}
     assert {"nb/money.yaml", "en/money.yaml", "common/organisations.jsonl"} <= names

@@ -10,8 +10,8 @@ from __future__ import annotations
 import trafilatura
 from lxml import etree
 
-from pipeline.metadata import as_date, meaningful_title, published_date
-from pipeline.readers.base import ReadError, ReadResult, decode_text
+from pipeline.read.metadata import as_date, meaningful_title, published_date
+from pipeline.read.base import ReadError, ReadResult, decode_text
 
 # lxml's HTML parser (huge_tree off) keeps at most 255 levels of nesting, so trafilatura's tree
 # walk stays within Python's recursion limit; text nested deeper is lost.

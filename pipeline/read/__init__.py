@@ -1,6 +1,6 @@
 """Reading: turn a file into a `RawDocument` (text plus metadata) or a clear error.
 
-One reader per file type (pipeline/readers/), chosen by suffix from `READERS`. A reader takes the raw bytes and
+One reader per file type (pipeline/read/), chosen by suffix from `READERS`. A reader takes the raw bytes and
 returns a `ReadResult`; it raises `ReadError` with a one-line message for input it cannot use.
 `read_document` never raises: every problem becomes `RawDocument.error`, so one bad file
 cannot stop a run.
@@ -14,10 +14,10 @@ from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from pipeline.metadata import published_date
-from pipeline.readers import docx, html, markdown, pdf
-from pipeline.readers.base import ReadError, ReadResult, decode_text, looks_binary  # noqa: F401
-from pipeline.readers.text import read_plain_text
+from pipeline.read.metadata import published_date
+from pipeline.read import docx, html, markdown, pdf
+from pipeline.read.base import ReadError, ReadResult, decode_text, looks_binary  # noqa: F401
+from pipeline.read.text import read_plain_text
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # larger files fail with "too large" without being read
 
@@ -43,7 +43,7 @@ class RawDocument:
 
 Reader = Callable[[bytes], ReadResult]
 
-# suffix -> (reader name, reader). A new format: a module in pipeline/readers/ with a
+# suffix -> (reader name, reader). A new format: a module in pipeline/read/ with a
 # `read(data) -> ReadResult`, registered here.
 READERS: dict[str, tuple[str, Reader]] = {
     ".txt": ("text", read_plain_text),

@@ -23,14 +23,14 @@ import pyarrow.parquet as pq
 
 from pipeline import store
 from pipeline.nlp import get_pipelines, model_description
-from pipeline.process import DEFAULT_DOC_TIMEOUT_S, pipeline_version, process_documents, read_batch
+from pipeline.run.process import DEFAULT_DOC_TIMEOUT_S, pipeline_version, process_documents, read_batch
 from pipeline.read import DEFAULT_MAX_BYTES, discover
-from pipeline.schema import DOC_TABLES, conform, to_table
+from pipeline.store.schema import DOC_TABLES, conform, to_table
 
 log = logging.getLogger(__name__)
 DEFAULT_BATCH_DOCS = 16
 STAGING = ".staging"  # batches processed but not yet committed, under the output folder
-# Where this process's run is, for an interrupt handler (pipeline/interrupt.py): it must not cut a
+# Where this process's run is, for an interrupt handler (pipeline/run/interrupt.py): it must not cut a
 # commit in half, and must not say "nothing committed" once a run's row is in `runs`.
 COMMITTING = threading.Event()  # set while commit_run writes the tables
 COMMITTED = threading.Event()  # set once commit_run has committed its run

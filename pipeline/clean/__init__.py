@@ -22,8 +22,8 @@ import ftfy
 import yaml
 
 from pipeline import lang as language_data
-from pipeline.language import detect_language, document_language, norwegian_variant
-from pipeline.metadata import DATA as METADATA, dateline
+from pipeline.clean.language import detect_language, document_language, norwegian_variant
+from pipeline.read.metadata import DATA as METADATA, dateline
 
 DATA = yaml.safe_load((Path(__file__).with_name("clean.yaml")).read_text(encoding="utf-8"))
 _BOILERPLATE = {s.casefold() for s in DATA["boilerplate_lines"]}

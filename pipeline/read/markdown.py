@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from pipeline.metadata import split_date_marker
-from pipeline.readers.base import ReadResult, decode_text
+from pipeline.read.metadata import split_date_marker
+from pipeline.read.base import ReadResult, decode_text
 
 _MD = MarkdownIt("commonmark", {"html": False}).enable("table")
 

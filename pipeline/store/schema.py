@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.metadata import as_date
+from pipeline.read.metadata import as_date
 
 _str, _int, _float = pa.string(), pa.int64(), pa.float64()
 
