@@ -15,6 +15,7 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from pipeline.document import CELL_SEP
 from pipeline.read.metadata import meaningful_title
 from pipeline.read.base import ReadError, ReadResult
 
@@ -145,5 +146,5 @@ def _table_rows(table: Table) -> list[str]:
             if t:
                 cells.append(t)
         if cells:
-            rows.append(" | ".join(cells))
+            rows.append(CELL_SEP.join(cells))
     return rows

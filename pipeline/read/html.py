@@ -10,6 +10,7 @@ from __future__ import annotations
 import trafilatura
 from lxml import etree
 
+from pipeline.document import CELL_SEP
 from pipeline.read.metadata import as_date, meaningful_title, published_date
 from pipeline.read.base import ReadError, ReadResult, decode_text
 
@@ -81,7 +82,7 @@ def _blocks(parent):
                 cells = [_text(c) for c in row.iter("cell")]
                 cells = [c for c in cells if c]
                 if cells:
-                    yield "table_row", " | ".join(cells)
+                    yield "table_row", CELL_SEP.join(cells)
         elif tag in ("p", "quote", "code"):
             t = _text(el)
             if t:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
+from pipeline.document import CELL_SEP
 from pipeline.read.metadata import split_date_marker
 from pipeline.read.base import ReadResult, decode_text
 
@@ -55,7 +56,7 @@ def _blocks(tokens):
         elif t == "tr_close" and row is not None:
             cells = [c for c in row if c]
             if cells:
-                yield "table_row", " | ".join(cells)
+                yield "table_row", CELL_SEP.join(cells)
             row = None
         elif t == "inline" and tokens[i - 1].type == "paragraph_open":
             text = _inline(tok)
