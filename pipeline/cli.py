@@ -79,19 +79,6 @@ def check_model(name: str | None) -> None:
 
 # -- commands -----------------------------------------------------------------------------------
 
-def _summary_dict(summary, seconds: float) -> dict:
-    review = Path(summary.out) / "review" / "index.html"
-    return {
-        "run_id": summary.run_id, "out": summary.out, "model": summary.model,
-        "n_documents": summary.n_documents, "n_processed": summary.n_processed,
-        "n_reused": summary.n_reused, "n_failed": summary.n_failed, "mode": summary.mode,
-        "n_kept": summary.n_kept, "n_removed": summary.n_removed, "n_staged": summary.n_staged,
-        "n_staged_batches": summary.n_staged_batches, "rows": summary.rows, "versions": summary.versions,
-        "failures": [{"source": s, "error": e} for s, e in summary.failures],
-        "seconds": round(seconds, 3), "review": str(review.resolve()) if review.exists() else None,
-    }
-
-
 def _summary_line(s: dict) -> str:
     return (f"run {s['run_id']} ({s['mode']}): {s['n_documents']} documents, {s['n_processed']} processed, "
             f"{s['n_reused']} reused, {s['n_kept']} kept, {s['n_removed']} removed, {s['n_failed']} failed "
@@ -102,6 +89,8 @@ def _print_summary(s: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from pipeline.run.summary import COUNTS, table_rows
+
     console = Console(stderr=False)
     warn = "blank" in s["model"]
     console.print(f"run [bold]{s['run_id']}[/] -> {s['out']}  ({s['seconds']:.1f} s)")
@@ -109,12 +98,11 @@ def _print_summary(s: dict) -> None:
     if warn:
         console.print("[bold red]WARNING: no trained Norwegian model: organisations come from rules only "
                       "(see README, 'Model').[/]")
-    console.print(f"mode: {s['mode']}  documents: {s['n_documents']}  processed: {s['n_processed']}  "
-                  f"reused: {s['n_reused']}  kept: {s['n_kept']}  removed: {s['n_removed']}  "
-                  f"from staged batches: {s['n_staged']}  failed: {s['n_failed']}", highlight=False)
+    counts = "  ".join(f"{label}: {s[key]}" for label, key in COUNTS)
+    console.print(f"mode: {s['mode']}  {counts}", highlight=False)
     table = Table("table", "rows", "version")
-    for name, version in s["versions"].items():
-        table.add_row(name, str(s["rows"].get(name, "")), str(version))
+    for row in table_rows(s):
+        table.add_row(*row)
     console.print(table)
     for f in s["failures"]:
         console.print(f"[yellow]failed[/] {f['source']}: {f['error']}", markup=True, highlight=False)
@@ -124,7 +112,9 @@ def _print_summary(s: dict) -> None:
 
 def _report(summary, a: argparse.Namespace) -> int:
     """The summary of a committed run: JSON (--json), one line (-q) or the table."""
-    s = _summary_dict(summary, time.monotonic() - a.started)  # wall time, the server start included
+    from pipeline.run.summary import summary_fields
+
+    s = summary_fields(summary, time.monotonic() - a.started)  # wall time, the server start included
     if getattr(a, "json", False):
         print(json.dumps(s, default=str))
     elif a.verbosity < 0:
