@@ -248,3 +248,11 @@ def test_a_run_removed_by_vacuum_says_so_plainly(inputs, tmp_path):
     assert str(e.value).startswith(f"run {old.run_id}'s files were removed by vacuum")
     assert "\x1b" not in str(e.value) and e.value.__suppress_context__
     assert store.read_table(out, "amounts").num_rows > 0
+
+
+def test_every_row_table_carries_the_provenance_fields_declared_once():
+    from pipeline.store.schema import ACTIONS, AMOUNTS, MENTIONS, PROVENANCE, TARGETS
+
+    for schema in (MENTIONS, AMOUNTS, TARGETS, ACTIONS):
+        assert [(name, schema.field(name).type) for name, _ in PROVENANCE] == PROVENANCE
+    assert MENTIONS.names[:3] == ["doc_id", "start", "end"]  # CONTRACT.md's order
