@@ -123,7 +123,7 @@ def library(paths: list[Path], sizes: list[int]) -> dict:
     `sizes`: each document's cleaned length. Short documents are timed again on their own (in
     batches), and each long document alone, for their words per second."""
     from pipeline.nlp import get_pipelines
-    from pipeline.process import process_documents
+    from pipeline.run.process import process_documents
     from pipeline.read import read_document
     from pipeline.run import DEFAULT_BATCH_DOCS
 
@@ -158,7 +158,7 @@ def library(paths: list[Path], sizes: list[int]) -> dict:
 def hotspots(paths: list[Path], top: int = 5) -> list[dict]:
     """The costliest functions (own time) of the library over the given documents."""
     from pipeline.nlp import get_pipelines
-    from pipeline.process import process_documents
+    from pipeline.run.process import process_documents
     from pipeline.read import read_document
     from pipeline.run import DEFAULT_BATCH_DOCS
 

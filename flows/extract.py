@@ -1,7 +1,8 @@
 """The extraction flow: discover -> process batches (in parallel on the task runner) -> commit.
 
-Every task is a thin wrapper over a plain function in `pipeline.run`; the flow only
-orchestrates. Run it with `python -m pipeline extract` (CLI), `python flows/extract.py`, or
+Every task is a thin wrapper over a plain function in `pipeline.run`; the flow hands them to
+`run.run_steps`, the sequence the local engine runs too (lock -> plan -> batches -> commit ->
+review). Run it with `python -m pipeline extract` (CLI), `python flows/extract.py`, or
 as a deployment (`flows/prefect.yaml`, or `python flows/extract.py --serve` for a nightly
 schedule at 02:00 Europe/Oslo; both need a running Prefect server: README, "Scheduling").
 """
@@ -22,8 +23,9 @@ from prefect.futures import as_completed  # noqa: E402
 from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 
 from flows import server  # noqa: E402
-from pipeline import run, store  # noqa: E402
+from pipeline import run  # noqa: E402
 from pipeline.read import DEFAULT_MAX_BYTES  # noqa: E402
+from pipeline.run.summary import summary_markdown  # noqa: E402
 
 # Without PREFECT_API_URL, the temporary server Prefect starts for this process dies with it,
 # also when it is killed (flows/server.py).
@@ -63,25 +65,6 @@ def _progress(total_docs: int) -> run.Progress:
     return run.Progress(total_docs, logger=get_run_logger(), bar=False)
 
 
-def summary_markdown(s: run.RunSummary) -> str:
-    lines = [
-        f"# Extraction run `{s.run_id}`", "",
-        f"Model: **{s.model}**", "",
-        f"Mode: **{s.mode}**", "",
-        "| documents | processed | reused staged | reused | kept | removed | failed |", "|---|---|---|---|---|---|---|",
-        f"| {s.n_documents} | {s.n_processed} | {s.n_staged} | {s.n_reused} | {s.n_kept} | {s.n_removed} | {s.n_failed} |", "",
-        "| table | rows | version |", "|---|---|---|",
-        *[f"| {t} | {s.rows.get(t, '')} | {v} |" for t, v in s.versions.items()],
-    ]
-    if s.failures:
-        lines += ["", "## Failed documents", "", "| source | error |", "|---|---|"]
-        lines += [f"| {src} | {err} |" for src, err in s.failures]
-    review = Path(s.out) / "review" / "index.html"
-    if review.exists():
-        lines += ["", f"Review pages: `{review.resolve()}`"]
-    return "\n".join(lines)
-
-
 # Batches run one at a time in the flow's process (spaCy holds the GIL: more threads would add
 # memory, not speed); scale out with Dask (`with_dask`), one batch per worker process.
 @flow(name="extract", log_prints=True, task_runner=ThreadPoolTaskRunner(max_workers=1))
@@ -103,21 +86,13 @@ def extract_flow(
     `force` pass the guards of an empty sync and of a sync dropping more than half the documents."""
     inputs = inputs or ["raw"]
     run_id = run.new_run_id()
-    with store.run_lock(Path(out), run_id, lock_wait_s):
-        plan = discover_task(inputs, out, model, max_bytes, run_id, sync, allow_empty, force)
-        futures = [
-            process_batch_task.submit(batch, plan.out, plan.pipeline_version, model, max_bytes, doc_timeout_s)
-            for batch in plan.batches(batch_docs)
-        ]
-        progress = _progress(len(plan.to_process))
-        infos = []
-        for future in as_completed(futures):
-            infos.append(future.result())
-            progress.update(infos[-1])
-            store.checkpoint("after-batch")
-        progress.close()
-        summary = commit_task(plan, infos)
-        review_task(summary, infos)
+    summary = run.run_steps(
+        Path(out), run_id, lock_wait_s, batch_docs,
+        plan=lambda: discover_task(inputs, out, model, max_bytes, run_id, sync, allow_empty, force),
+        process=lambda batch, plan: process_batch_task.submit(batch, plan.out, plan.pipeline_version, model,
+                                                              max_bytes, doc_timeout_s),
+        results=lambda futures: (future.result() for future in as_completed(list(futures))),
+        commit=commit_task, review=review_task, progress=_progress)
     create_markdown_artifact(summary_markdown(summary), key="extraction-run", description="Extraction run summary")
     review = Path(summary.out) / "review" / "index.html"
     if review.exists():

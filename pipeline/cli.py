@@ -17,7 +17,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from pipeline.interrupt import EXIT_INTERRUPTED
+from pipeline.run.interrupt import EXIT_INTERRUPTED
 from pipeline.read import DEFAULT_MAX_BYTES
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
@@ -78,19 +78,6 @@ def check_model(name: str | None) -> None:
 
 # -- commands -----------------------------------------------------------------------------------
 
-def _summary_dict(summary, seconds: float) -> dict:
-    review = Path(summary.out) / "review" / "index.html"
-    return {
-        "run_id": summary.run_id, "out": summary.out, "model": summary.model,
-        "n_documents": summary.n_documents, "n_processed": summary.n_processed,
-        "n_reused": summary.n_reused, "n_failed": summary.n_failed, "mode": summary.mode,
-        "n_kept": summary.n_kept, "n_removed": summary.n_removed, "n_staged": summary.n_staged,
-        "n_staged_batches": summary.n_staged_batches, "rows": summary.rows, "versions": summary.versions,
-        "failures": [{"source": s, "error": e} for s, e in summary.failures],
-        "seconds": round(seconds, 3), "review": str(review.resolve()) if review.exists() else None,
-    }
-
-
 def _summary_line(s: dict) -> str:
     return (f"run {s['run_id']} ({s['mode']}): {s['n_documents']} documents, {s['n_processed']} processed, "
             f"{s['n_reused']} reused, {s['n_kept']} kept, {s['n_removed']} removed, {s['n_failed']} failed "
@@ -101,6 +88,8 @@ def _print_summary(s: dict) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    from pipeline.run.summary import COUNTS, table_rows
+
     console = Console(stderr=False)
     warn = "blank" in s["model"]
     console.print(f"run [bold]{s['run_id']}[/] -> {s['out']}  ({s['seconds']:.1f} s)")
@@ -108,12 +97,11 @@ def _print_summary(s: dict) -> None:
     if warn:
         console.print("[bold red]WARNING: no trained Norwegian model: organisations come from rules only "
                       "(see README, 'Model').[/]")
-    console.print(f"mode: {s['mode']}  documents: {s['n_documents']}  processed: {s['n_processed']}  "
-                  f"reused: {s['n_reused']}  kept: {s['n_kept']}  removed: {s['n_removed']}  "
-                  f"from staged batches: {s['n_staged']}  failed: {s['n_failed']}", highlight=False)
+    counts = "  ".join(f"{label}: {s[key]}" for label, key in COUNTS)
+    console.print(f"mode: {s['mode']}  {counts}", highlight=False)
     table = Table("table", "rows", "version")
-    for name, version in s["versions"].items():
-        table.add_row(name, str(s["rows"].get(name, "")), str(version))
+    for row in table_rows(s):
+        table.add_row(*row)
     console.print(table)
     for f in s["failures"]:
         console.print(f"[yellow]failed[/] {f['source']}: {f['error']}", markup=True, highlight=False)
@@ -123,7 +111,9 @@ def _print_summary(s: dict) -> None:
 
 def _report(summary, a: argparse.Namespace) -> int:
     """The summary of a committed run: JSON (--json), one line (-q) or the table."""
-    s = _summary_dict(summary, time.monotonic() - a.started)  # wall time, the server start included
+    from pipeline.run.summary import summary_fields
+
+    s = summary_fields(summary, time.monotonic() - a.started)  # wall time, the server start included
     if getattr(a, "json", False):
         print(json.dumps(s, default=str))
     elif a.verbosity < 0:
@@ -138,7 +128,7 @@ def _report(summary, a: argparse.Namespace) -> int:
 def cmd_extract(a: argparse.Namespace) -> int:
     inputs = a.paths or ["raw"]
     modes = {"sync": a.sync, "allow_empty": a.allow_empty, "force": a.force}
-    from pipeline.interrupt import stop_on_signals
+    from pipeline.run.interrupt import stop_on_signals
 
     check_model(a.model)
     if a.engine == "local":
@@ -238,7 +228,7 @@ def cmd_vacuum(a: argparse.Namespace) -> int:
 def cmd_info(a: argparse.Namespace) -> int:
     check_model(a.model)
     from pipeline.nlp import get_pipelines
-    from pipeline.process import pipeline_version
+    from pipeline.run.process import pipeline_version
 
     p = get_pipelines(a.model)
     print(json.dumps({"model": p.model_description, "nb_pipe_names": p.nb.pipe_names,
@@ -252,7 +242,7 @@ def version_text() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
     from pipeline.nlp import model_description
-    from pipeline.process import pipeline_version
+    from pipeline.run.process import pipeline_version
 
     try:
         package = version("norextract")

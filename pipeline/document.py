@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterator
 
-from spacy.tokens import Doc, Span
+if TYPE_CHECKING:  # only annotations: the readers import CELL_SEP without spaCy or the cleaner
+    from spacy.tokens import Doc, Span
 
-from pipeline.clean import CleanText, Segment
+    from pipeline.clean import CleanText, Segment
 
 # The separator of the cells in a table row's text (the readers and pipeline/clean join cells
 # with it; the extractors split table rows on it).

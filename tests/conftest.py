@@ -48,11 +48,11 @@ def analyse_text(pipelines):
     """Clean and analyse a text; returns the AnalysedDocument the extractors read."""
     from pipeline.clean import clean
     from pipeline.document import AnalysedDocument
-    from pipeline.metadata import published_date
+    from pipeline.read.metadata import published_date
     from pipeline.nlp import analyse
 
     def _analyse(text: str, doc_id: str = "test") -> AnalysedDocument:
-        ct = clean(text)  # the publication date as the reader finds it (pipeline/read.py)
+        ct = clean(text)  # the publication date as the reader finds it (pipeline/read/)
         return AnalysedDocument(doc_id, ct, analyse([ct], pipelines)[0], published=published_date(text))
 
     return _analyse

@@ -1,5 +1,5 @@
 """One end-to-end case per extractor through the real pipelines (details: test_<table>.py)."""
-from pipeline.process import extract_rows
+from pipeline.run.process import extract_rows
 
 
 def test_each_extractor_finds_its_row(analyse_text):

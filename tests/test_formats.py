@@ -398,7 +398,7 @@ def test_broken_file_is_a_clear_error(tmp_path, name, make, error):
 
 
 def test_broken_files_become_failed_rows_and_the_run_goes_on(tmp_path, pipelines):
-    from pipeline.process import process_documents, read_batch
+    from pipeline.run.process import process_documents, read_batch
 
     for name, make, _ in BROKEN:
         (tmp_path / name).write_bytes(make())
@@ -447,7 +447,7 @@ def _rows(rows: dict, doc_id: str) -> dict[str, list[tuple]]:
 
 
 def _same_rows_in_every_format(tmp_path, pipelines, source: Path):
-    from pipeline.process import process_documents
+    from pipeline.run.process import process_documents
 
     segs = render.segments(source.read_text(encoding="utf-8"))
     (tmp_path / "doc.html").write_text(render.to_html(segs, title=segs[0][1]), encoding="utf-8")
@@ -509,7 +509,7 @@ def _pdf_with_dateline() -> bytes:
 
 
 def test_pdf_dateline_is_the_published_date_not_the_first_sentence(tmp_path, pipelines):
-    from pipeline.process import process_documents
+    from pipeline.run.process import process_documents
 
     doc = read_bytes(tmp_path, "release.pdf", _pdf_with_dateline())
     assert doc.published == date(2025, 2, 3)

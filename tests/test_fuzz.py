@@ -5,7 +5,7 @@ import os
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from pipeline.clean import clean
-from pipeline.process import extract_rows
+from pipeline.run.process import extract_rows
 
 settings.register_profile("ci", max_examples=60, deadline=None, derandomize=True,
                           suppress_health_check=[HealthCheck.too_slow])

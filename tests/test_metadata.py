@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from pipeline.metadata import meaningful_title, parse_date, published_date, split_date_marker
+from pipeline.read.metadata import meaningful_title, parse_date, published_date, split_date_marker
 from pipeline.read import read_document
 
 
@@ -77,7 +77,7 @@ def test_meaningful_title(title, kept):
 
 
 def test_text_file_date_marker_is_the_published_date_not_the_title(tmp_path, pipelines):
-    from pipeline.process import process_documents
+    from pipeline.run.process import process_documents
 
     p = tmp_path / "x04.txt"
     p.write_text(" date 2018-10-06 The Government proposes to transfer 3 billion to Enova\n\n"
@@ -132,7 +132,7 @@ def test_extra_published_dates(name, published):
     ],
 )
 def test_dateline(text, iso, line):
-    from pipeline.metadata import dateline
+    from pipeline.read.metadata import dateline
 
     m = dateline(text)
     assert m and m.iso == iso and text[m.start:m.end] == line
@@ -145,7 +145,7 @@ def test_dateline(text, iso, line):
     "Fristen er 3. mars 2025.",
 ])
 def test_not_a_dateline(text):
-    from pipeline.metadata import dateline
+    from pipeline.read.metadata import dateline
 
     assert dateline(text) is None
 
@@ -188,8 +188,8 @@ def test_document_year_is_the_year_of_the_publication_date(analyse_text):
 def test_published_date_reaches_the_extractors_and_the_documents_table(tmp_path, pipelines, monkeypatch):
     import pyarrow as pa
 
-    from pipeline import process
-    from pipeline.schema import DOCUMENTS, to_table
+    from pipeline.run import process
+    from pipeline.store.schema import DOCUMENTS, to_table
 
     seen = []
     extract = process.extract_rows

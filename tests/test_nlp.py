@@ -1,7 +1,7 @@
 import json
 
 from pipeline.nlp import model_description, model_fingerprint
-from pipeline.process import pipeline_version
+from pipeline.run.process import pipeline_version
 
 
 def test_a_retrained_model_with_the_same_name_changes_the_pipeline_version(tmp_path):
@@ -29,7 +29,7 @@ TEXTS = {
 
 
 def test_shared_nlp_pass_gives_the_rows_of_one_document_at_a_time(pipelines):
-    from pipeline.process import process_documents
+    from pipeline.run.process import process_documents
 
     together = process_documents([_raw(n, t) for n, t in TEXTS.items()], pipelines)
     alone = [process_documents([_raw(n, t)], pipelines) for n, t in TEXTS.items()]
@@ -38,7 +38,7 @@ def test_shared_nlp_pass_gives_the_rows_of_one_document_at_a_time(pipelines):
 
 
 def test_a_document_failing_in_the_shared_pass_fails_alone(pipelines, monkeypatch):
-    import pipeline.process as process
+    import pipeline.run.process as process
 
     real = process.clean
 

@@ -7,7 +7,7 @@ import pytest
 from deltalake import DeltaTable
 
 from pipeline import run, store
-from pipeline.schema import TABLES
+from pipeline.store.schema import TABLES
 from tests.conftest import REPO_ROOT, same_rows
 
 TEXT_A = "Innovasjon Norge får 350 mill. kroner. Målet er å øke eksporten til 50 milliarder kroner i 2030."
@@ -150,7 +150,7 @@ def test_tables_of_an_older_version_are_migrated(inputs, tmp_path, monkeypatch):
 
     import pyarrow as pa
 
-    from pipeline.schema import AMOUNTS, DOC_TABLES, DOCUMENTS
+    from pipeline.store.schema import AMOUNTS, DOC_TABLES, DOCUMENTS
 
     old_documents = pa.schema([pa.field("published", pa.string()) if f.name == "published" else f for f in DOCUMENTS])
     old_amounts = pa.schema([f for f in AMOUNTS if f.name != "first_mention"])
@@ -174,7 +174,7 @@ def test_tables_of_an_older_version_are_migrated(inputs, tmp_path, monkeypatch):
 def test_rows_of_an_older_version_conform_to_the_schema():
     import pyarrow as pa
 
-    from pipeline.schema import AMOUNTS, DOCUMENTS, conform
+    from pipeline.store.schema import AMOUNTS, DOCUMENTS, conform
 
     docs = pa.RecordBatch.from_pylist([{"doc_id": "a", "published": "2024-11"}, {"doc_id": "b", "published": "2025-02-03"},
                                        {"doc_id": "c", "published": None}])
@@ -248,3 +248,11 @@ def test_a_run_removed_by_vacuum_says_so_plainly(inputs, tmp_path):
     assert str(e.value).startswith(f"run {old.run_id}'s files were removed by vacuum")
     assert "\x1b" not in str(e.value) and e.value.__suppress_context__
     assert store.read_table(out, "amounts").num_rows > 0
+
+
+def test_every_row_table_carries_the_provenance_fields_declared_once():
+    from pipeline.store.schema import ACTIONS, AMOUNTS, MENTIONS, PROVENANCE, TARGETS
+
+    for schema in (MENTIONS, AMOUNTS, TARGETS, ACTIONS):
+        assert [(name, schema.field(name).type) for name, _ in PROVENANCE] == PROVENANCE
+    assert MENTIONS.names[:3] == ["doc_id", "start", "end"]  # CONTRACT.md's order

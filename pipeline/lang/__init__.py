@@ -6,7 +6,7 @@
                            places and first names, the gazetteer (organisations.jsonl)
 
 Each folder holds one YAML file per theme (money, numbers, quantities, targets, actions,
-clauses, organisations, dates); `get("nb")` gives them as one typed object. The extractors
+clauses, organisations, dates, currencies); `get("nb")` gives them as one typed object. The extractors
 are language-blind: they read their words from here and nowhere else.
 
 Nynorsk has no folder of its own: nynorsk segments go through the Norwegian pipeline, the two
@@ -23,7 +23,7 @@ import yaml
 
 HERE = Path(__file__).parent
 LANGS = ("nb", "en")
-THEMES = ("money", "numbers", "quantities", "targets", "actions", "clauses", "organisations", "dates")
+THEMES = ("money", "numbers", "quantities", "targets", "actions", "clauses", "organisations", "dates", "currencies")
 GAZETTEER = HERE / "common" / "organisations.jsonl"
 
 
@@ -45,6 +45,7 @@ class LanguageData:
     clauses: dict
     organisations: dict
     dates: dict
+    currencies: dict
 
 
 def _read(path: Path) -> dict:
@@ -59,6 +60,20 @@ def get(lang: str | None) -> LanguageData:
 @lru_cache(maxsize=None)
 def _folder(folder: str) -> LanguageData:
     return LanguageData(folder, *(_read(HERE / folder / f"{theme}.yaml") for theme in THEMES))
+
+
+def currencies(lang: str) -> dict:
+    """The currency data of a written standard ("nb", "nn", "en", or "common"): CLDR names
+    nynorsk's currencies in words of its own, so nynorsk has `nb/currencies-nn.yaml` beside
+    bokmål's `nb/currencies.yaml`."""
+    if lang == "nn":
+        return _nynorsk_currencies()
+    return get(lang).currencies
+
+
+@lru_cache(maxsize=1)
+def _nynorsk_currencies() -> dict:
+    return _read(HERE / "nb" / "currencies-nn.yaml")
 
 
 def theme(lang: str | None, name: str) -> dict:

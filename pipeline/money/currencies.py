@@ -7,13 +7,14 @@
   * CLDR's names in the language with their plural forms ("norsk krone", "norske kroner",
     "US dollar", "US dollars", "Swiss francs"),
   * the currency word of each name alone ("kroner", "rand", "yen", "dollars"),
-  * standard symbols of the locales in data/common.yaml ("$", "US$", "A$", "zł", "kr", "₹"),
+  * standard symbols of the locales in pipeline/lang/common/currencies.yaml ("$", "US$", "A$",
+    "zł", "kr", "₹"),
   * nationality adjective + currency word or symbol ("svenske kr", "danske kr.", "japanske
     yen"): the adjective is a CLDR name without its currency word,
-  * the language's extra words and, by country, adjectives in data/<lang>.yaml ("kronor",
-    "U.S.");
+  * the language's extra words and, by country, adjectives in pipeline/lang/<lang>/currencies.yaml
+    ("kronor", "U.S."; nynorsk: pipeline/lang/nb/currencies-nn.yaml);
   A form several currencies use is ambiguous: its `code` is the language's default from
-  data/<lang>.yaml ("kr" -> NOK in nb/nn, "$" -> USD) or None with qualifier
+  pipeline/lang/<lang>/currencies.yaml ("kr" -> NOK in nb/nn, "$" -> USD) or None with qualifier
   "ambiguous-currency" (never guessed as NOK);
 - `subunits`: "øre" -> NOK / 100, "cent" -> 1/100 of the amount's own currency, "pence" -> GBP.
 `minor_digits(code)` is the currency's number of decimals (NOK 2, JPY 0, KWD 3).
@@ -24,14 +25,13 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from babel import Locale
 from babel.core import get_global
 from babel.numbers import get_currency_name, get_currency_precision, get_territory_currencies, list_currencies
 
-DATA = Path(__file__).parent / "data"
+from pipeline import lang as language_data
+
 LANGUAGES = ("nb", "nn", "en")
 AMBIGUOUS = "ambiguous-currency"
 
@@ -73,9 +73,8 @@ def minor_digits(code: str) -> int:
     return get_currency_precision(code)
 
 
-@lru_cache(maxsize=None)
 def _data(name: str) -> dict:
-    return yaml.safe_load((DATA / f"{name}.yaml").read_text(encoding="utf-8"))
+    return language_data.currencies(name)
 
 
 @lru_cache(maxsize=1)
@@ -87,7 +86,8 @@ def current_currencies() -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def _symbols() -> dict[str, set[str]]:
-    """symbol -> currencies, from the standard symbols of data/common.yaml's locales."""
+    """symbol -> currencies, from the standard symbols of the locales of
+    pipeline/lang/common/currencies.yaml."""
     common = _data("common")
     codes = set(list_currencies())
     out: dict[str, set[str]] = defaultdict(set)

@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 
 from pipeline import run, store
+from pipeline.run import steps
 
 OK_TEXT = "Innovasjon Norge får 5 mill. kroner i 2025."
 
@@ -63,7 +64,7 @@ def test_file_deleted_between_discovery_and_reading(raw, tmp_path, monkeypatch):
         (raw / "gone.txt").unlink()
         return plan
 
-    monkeypatch.setattr(run, "plan_run", plan_then_delete)
+    monkeypatch.setattr(steps, "plan_run", plan_then_delete)
     run.run_extraction([str(raw)], tmp_path / "out")
     docs = documents(tmp_path / "out")
     assert docs["gone.txt"]["status"] == "failed" and docs["gone.txt"]["error"].startswith("cannot read")

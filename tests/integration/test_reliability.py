@@ -11,7 +11,7 @@ import pytest
 from deltalake import DeltaTable
 
 from pipeline import run, store
-from pipeline.schema import DOC_TABLES, TABLES
+from pipeline.store.schema import DOC_TABLES, TABLES
 from tests.conftest import REPO_ROOT, same_rows
 
 DOCS = {

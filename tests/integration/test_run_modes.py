@@ -9,7 +9,7 @@ import yaml
 
 from pipeline import run, store
 from pipeline.review import page_name
-from pipeline.schema import TABLES
+from pipeline.store.schema import TABLES
 from tests.conftest import REPO_ROOT
 
 TEXTS = {

@@ -11,8 +11,9 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import run, sql, store
-from pipeline.schema import TABLES
+from pipeline import run, store
+from pipeline.store import sql
+from pipeline.store.schema import TABLES
 from tests.conftest import REPO_ROOT
 
 TEXTS = {
@@ -125,7 +126,7 @@ def test_a_failure_to_build_it_is_a_warning_and_the_run_commits(tmp_path, monkey
 
     monkeypatch.setattr(duckdb, "connect", broken)
     (tmp_path / "raw" / "b.txt").write_text(TEXTS["b.txt"], encoding="utf-8")
-    with caplog.at_level(logging.WARNING, logger="pipeline.sql"):
+    with caplog.at_level(logging.WARNING, logger="pipeline.store.sql"):
         s = run.run_extraction([str(tmp_path / "raw")], out)
     assert store.latest_run_id(out) == s.run_id and s.n_documents == 2
     assert any("could not rebuild" in r.getMessage() and "disk full" in r.getMessage() for r in caplog.records)

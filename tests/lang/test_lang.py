@@ -34,10 +34,21 @@ def test_the_change_verbs_are_written_once_and_read_by_every_pattern():
 
 
 def test_the_pipeline_version_hashes_every_language_data_file_and_no_test_corpus():
-    from pipeline.process import versioned_files
+    from pipeline.run.process import versioned_files
 
     names = {p.relative_to(lang.HERE).as_posix() for p in lang.files()}
     assert {"nb/money.yaml", "en/money.yaml", "common/organisations.jsonl"} <= names
     hashed = set(versioned_files())
     assert set(lang.files()) <= hashed
     assert not any("corpus" in p.parts for p in hashed)
+
+
+def test_month_names_date_cues_and_currency_words_are_read_from_the_language_folders():
+    from pipeline.money.currencies import currency_table
+    from pipeline.read.metadata import MONTHS, published_date
+
+    assert MONTHS["desember"] == 12 and MONTHS["dec"] == 12  # nb/dates.yaml, en/dates.yaml
+    assert published_date("Publisert 5. mars 2024\n\nTekst.").isoformat() == "2024-03-05"
+    assert "kronane" in lang.currencies("nn")["words"]["NOK"]  # nb/currencies-nn.yaml
+    assert lang.currencies("nb") is lang.get("nb").currencies
+    assert currency_table("nn").resolve("kronane").code == "NOK"

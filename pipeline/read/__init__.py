@@ -1,6 +1,6 @@
 """Reading: turn a file into a `RawDocument` (text plus metadata) or a clear error.
 
-One reader per file type (pipeline/readers/), chosen by suffix from `READERS`. A reader takes the raw bytes and
+One reader per file type (pipeline/read/), chosen by suffix from `READERS`. A reader takes the raw bytes and
 returns a `ReadResult`; it raises `ReadError` with a one-line message for input it cannot use.
 `read_document` never raises: every problem becomes `RawDocument.error`, so one bad file
 cannot stop a run.
@@ -10,29 +10,24 @@ from __future__ import annotations
 import hashlib
 import os
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 from typing import Callable
 
-from pipeline.metadata import published_date
-from pipeline.readers import docx, html, markdown, pdf
-from pipeline.readers.base import ReadError, ReadResult, decode_text, looks_binary  # noqa: F401
-from pipeline.readers.text import read_plain_text
+from pipeline.read.metadata import published_date
+from pipeline.read import docx, html, markdown, pdf
+from pipeline.read.base import ReadError, ReadResult, decode_text, looks_binary  # noqa: F401
+from pipeline.read.text import read_plain_text
 
 DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # larger files fail with "too large" without being read
 
 
-@dataclass
-class RawDocument:
+@dataclass(kw_only=True)
+class RawDocument(ReadResult):
+    """A file as read: the reader's `ReadResult` fields plus where it came from and, when it
+    could not be read, the one-line `error`."""
     source: str
     doc_id: str
     reader: str | None = None
-    content_type: str | None = None
-    text: str | None = None
-    title: str | None = None
-    published: date | None = None
-    n_pages: int | None = None
-    blocks: list[tuple[str, str]] | None = None
     error: str | None = None
     meta: dict = field(default_factory=dict)
 
@@ -43,7 +38,7 @@ class RawDocument:
 
 Reader = Callable[[bytes], ReadResult]
 
-# suffix -> (reader name, reader). A new format: a module in pipeline/readers/ with a
+# suffix -> (reader name, reader). A new format: a module in pipeline/read/ with a
 # `read(data) -> ReadResult`, registered here.
 READERS: dict[str, tuple[str, Reader]] = {
     ".txt": ("text", read_plain_text),
@@ -99,8 +94,7 @@ def read_document(path: Path, source: str | None = None, max_bytes: int = DEFAUL
     if not result.text.strip():
         doc.error = "no text in document"
         return doc
-    doc.text, doc.content_type, doc.title = result.text, result.content_type, result.title
-    doc.published, doc.n_pages, doc.blocks = result.published, result.n_pages, result.blocks
+    doc = RawDocument(**vars(result), source=source, doc_id=doc.doc_id, reader=doc.reader)
     if doc.published is None:
         doc.published = published_date(result.text)
     return doc

@@ -27,8 +27,8 @@ from pypdf import PdfReader
 from pypdf.generic._font import Font  # glyph widths; private module, guarded in _width
 from pypdf.errors import FileNotDecryptedError, PdfReadError, PyPdfError
 
-from pipeline.metadata import meaningful_title
-from pipeline.readers.base import ReadError, ReadResult
+from pipeline.read.metadata import meaningful_title
+from pipeline.read.base import ReadError, ReadResult
 
 DATA = yaml.safe_load(Path(__file__).with_name("pdf.yaml").read_text(encoding="utf-8"))
 _KEEP_HYPHEN = {w.casefold() for w in DATA["keep_hyphen_before"]}

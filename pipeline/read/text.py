@@ -2,8 +2,8 @@
 taken out of the text, so that it never becomes the title."""
 from __future__ import annotations
 
-from pipeline.metadata import split_date_marker
-from pipeline.readers.base import ReadResult, decode_text
+from pipeline.read.metadata import split_date_marker
+from pipeline.read.base import ReadResult, decode_text
 
 
 def read_plain_text(data: bytes) -> ReadResult:

@@ -1,5 +1,5 @@
 """Document metadata found in the text: the publication date and whether a stored title says
-anything. Month names and cue words per language are data in `metadata.yaml`.
+anything. Month names and cue words are language data (`pipeline/lang/<lang>/dates.yaml`).
 
 `parse_date("Publisert 5. mars 2024")` -> date(2024, 3, 5); `published_date(text)` is the one
 finder of the date a document states it was published, near its top: first a line with a cue
@@ -17,21 +17,22 @@ from pathlib import Path
 
 import yaml
 
+from pipeline import lang as language_data
+
 DATA = yaml.safe_load(Path(__file__).with_name("metadata.yaml").read_text(encoding="utf-8"))
 
-MONTHS: dict[str, int] = {}
-for _names in DATA["months"].values():
-    MONTHS.update({k.casefold(): v for k, v in _names.items()})
-WEEKDAYS = {w.casefold() for ws in DATA["weekdays"].values() for w in ws}
+_DATES = [language_data.get(lang).dates for lang in language_data.LANGS]
+MONTHS: dict[str, int] = {k.casefold(): v for dates in _DATES for k, v in dates["months"].items()}
+WEEKDAYS = {w.casefold() for dates in _DATES for w in dates["weekdays"]}
 
 
-def _words(groups: dict[str, list[str]]) -> re.Pattern:
-    words = sorted({w for ws in groups.values() for w in ws}, key=len, reverse=True)
+def _words(words: list[str]) -> re.Pattern:
+    words = sorted(set(words), key=len, reverse=True)
     return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)", re.I)
 
 
-_PUBLISHED_CUE = _words(DATA["published_cues"])
-_OTHER_CUE = _words(DATA["other_date_cues"])
+_PUBLISHED_CUE = _words(language_data.union("dates", "published_cues"))
+_OTHER_CUE = _words(language_data.union("dates", "other_date_cues"))
 _MARKER = re.compile(DATA["date_marker"], re.I)
 _EMPTY_TITLES = [re.compile(p, re.I) for p in DATA["empty_titles"]]
 

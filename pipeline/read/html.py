@@ -10,8 +10,9 @@ from __future__ import annotations
 import trafilatura
 from lxml import etree
 
-from pipeline.metadata import as_date, meaningful_title, published_date
-from pipeline.readers.base import ReadError, ReadResult, decode_text
+from pipeline.document import CELL_SEP
+from pipeline.read.metadata import as_date, meaningful_title, published_date
+from pipeline.read.base import ReadError, ReadResult, decode_text
 
 # lxml's HTML parser (huge_tree off) keeps at most 255 levels of nesting, so trafilatura's tree
 # walk stays within Python's recursion limit; text nested deeper is lost.
@@ -81,7 +82,7 @@ def _blocks(parent):
                 cells = [_text(c) for c in row.iter("cell")]
                 cells = [c for c in cells if c]
                 if cells:
-                    yield "table_row", " | ".join(cells)
+                    yield "table_row", CELL_SEP.join(cells)
         elif tag in ("p", "quote", "code"):
             t = _text(el)
             if t:

@@ -1,7 +1,6 @@
-"""A whole extraction run as plain functions: plan (what changed), process batches, commit.
-
-The Prefect flow (flows/extract.py) calls these same functions as tasks; `run_extraction`
-chains them without Prefect (tests, benchmarks, `--engine local`).
+"""The steps of an extraction run as plain functions: plan (what changed), process batches,
+commit, review; `run_steps` chains them for the Prefect flow (flows/extract.py, its tasks) and for
+`run_extraction` (tests, benchmarks, `--engine local`).
 """
 from __future__ import annotations
 
@@ -10,27 +9,27 @@ import json
 import logging
 import os
 import shutil
-import sys
 import threading
-import time
 import uuid
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Any, Callable, Iterable
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import store
 from pipeline.nlp import get_pipelines, model_description
-from pipeline.process import DEFAULT_DOC_TIMEOUT_S, pipeline_version, process_documents, read_batch
 from pipeline.read import DEFAULT_MAX_BYTES, discover
-from pipeline.schema import DOC_TABLES, conform, to_table
+from pipeline.run.process import DEFAULT_DOC_TIMEOUT_S, pipeline_version, process_documents, read_batch
+from pipeline.run.progress import Progress
+from pipeline.store.schema import DOC_TABLES, conform, to_table
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("pipeline.run")
 DEFAULT_BATCH_DOCS = 16
 STAGING = ".staging"  # batches processed but not yet committed, under the output folder
-# Where this process's run is, for an interrupt handler (pipeline/interrupt.py): it must not cut a
+# Where this process's run is, for an interrupt handler (pipeline/run/interrupt.py): it must not cut a
 # commit in half, and must not say "nothing committed" once a run's row is in `runs`.
 COMMITTING = threading.Event()  # set while commit_run writes the tables
 COMMITTED = threading.Event()  # set once commit_run has committed its run
@@ -333,52 +332,28 @@ def remove_documents(out: Path, targets: list[str], lock_wait_s: float = 0.0) ->
         return summary
 
 
-class Progress:
-    """Progress of a run, shown when `logger` is enabled for INFO: a rich progress bar when
-    stderr is a terminal, otherwise one log line per document and a rate line every `every_s`
-    seconds. A failed document is logged as a warning (with its error) unless the bar shows."""
-
-    def __init__(self, total_docs: int, every_s: float | None = None, logger: logging.Logger | None = None,
-                 bar: bool | None = None):
-        self.total, self.done, self.failed, self.words = total_docs, 0, 0, 0
-        self.start = self.last = time.monotonic()
-        self.every_s = float(os.environ.get("PIPELINE_PROGRESS_EVERY_S", 10)) if every_s is None else every_s
-        self.logger = logger or log
-        self.bar = None
-        show = self.logger.isEnabledFor(logging.INFO)
-        if total_docs and show and (sys.stderr.isatty() if bar is None else bar):
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress as Bar, TextColumn, TimeRemainingColumn
-
-            self.bar = Bar(TextColumn("documents"), BarColumn(), MofNCompleteColumn(),
-                           TextColumn("failed {task.fields[failed]} · {task.fields[wps]:.0f} words/s"),
-                           TimeRemainingColumn(), transient=True)
-            self.task = self.bar.add_task("extract", total=total_docs, failed=0, wps=0.0)
-            self.bar.start()
-
-    def update(self, info: BatchInfo) -> None:
-        self.done += info.n_documents
-        self.failed += len(info.failures)
-        self.words += info.n_words
-        now = time.monotonic()
-        wps = self.words / max(now - self.start, 1e-9)
-        if self.bar is not None:
-            self.bar.update(self.task, completed=self.done, failed=self.failed, wps=wps)
-            return
-        errors = dict(info.failures)
-        for i, source in enumerate(info.sources or list(errors), self.done - info.n_documents + 1):
-            if source in errors:
-                self.logger.warning("%d/%d failed %s: %s", i, self.total, source, errors[source])
-            else:
-                self.logger.info("%d/%d ok %s", i, self.total, source)
-        if now - self.last >= self.every_s or self.done == self.total:
-            eta = (self.total - self.done) * (now - self.start) / max(self.done, 1)
-            self.logger.info("progress %d/%d documents, %d failed, %.0f words/s, ETA %.0f s",
-                             self.done, self.total, self.failed, wps, eta)
-            self.last = now
-
-    def close(self) -> None:
-        if self.bar is not None:
-            self.bar.stop()
+def run_steps(out: Path, run_id: str, lock_wait_s: float, batch_docs: int, *, plan: Callable[[], RunPlan],
+              process: Callable[[list, RunPlan], Any], results: Callable[[Iterable], Iterable[BatchInfo]],
+              commit: Callable[[RunPlan, list[BatchInfo]], RunSummary], review: Callable[[RunSummary, list[BatchInfo]], Any],
+              progress: Callable[[int], Progress] = Progress) -> RunSummary:
+    """The sequence of every extraction run: lock -> plan -> batches -> commit -> review. The
+    Prefect flow passes its tasks (`process` submits a batch, `results` waits for the futures as
+    they complete); the local engine passes the plain functions of this module."""
+    with store.run_lock(Path(out), run_id, lock_wait_s):
+        the_plan = plan()
+        pending = (process(batch, the_plan) for batch in the_plan.batches(batch_docs))
+        shown = progress(len(the_plan.to_process))
+        infos = []
+        try:
+            for info in results(pending):
+                infos.append(info)
+                shown.update(info)
+                store.checkpoint("after-batch")
+        finally:
+            shown.close()
+        summary = commit(the_plan, infos)
+        review(summary, infos)
+        return summary
 
 
 def run_extraction(inputs: list[str], out: Path, model: str | None = None, batch_docs: int = DEFAULT_BATCH_DOCS,
@@ -388,20 +363,12 @@ def run_extraction(inputs: list[str], out: Path, model: str | None = None, batch
     """The whole run in this process, without Prefect (modes and guards: `plan_run`)."""
     out = Path(out)
     run_id = new_run_id()
-    with store.run_lock(out, run_id, lock_wait_s):
-        plan = plan_run(inputs, out, model, max_bytes, run_id, sync, allow_empty, force)
-        progress = Progress(len(plan.to_process))
-        infos = []
-        try:
-            for batch in plan.batches(batch_docs):
-                infos.append(process_batch(batch, str(out), plan.pipeline_version, model, max_bytes, timeout_s))
-                progress.update(infos[-1])
-                store.checkpoint("after-batch")
-        finally:
-            progress.close()
-        summary = commit_run(plan, infos)
-        build_review(summary, infos)
-        return summary
+    return run_steps(
+        out, run_id, lock_wait_s, batch_docs,
+        plan=lambda: plan_run(inputs, out, model, max_bytes, run_id, sync, allow_empty, force),
+        process=lambda batch, plan: process_batch(batch, str(out), plan.pipeline_version, model, max_bytes, timeout_s),
+        results=lambda infos: infos,  # processed one at a time, as the loop asks for them
+        commit=commit_run, review=build_review)
 
 
 def build_review(summary: RunSummary, infos: list[BatchInfo]) -> Path:

@@ -6,7 +6,7 @@ Commit protocol (one run):
    carrying the run_id;
 2. the run's row is appended to `runs`: this commit marks the run as complete;
 3. `latest/` is replaced in one step (a symlink swapped atomically to a folder of Parquet files);
-   then `norextract.duckdb`, DuckDB views over `latest/`, is rebuilt (pipeline/sql.py).
+   then `norextract.duckdb`, DuckDB views over `latest/`, is rebuilt (pipeline/store/sql.py).
 A run that dies before (2) is not complete: `read_table` reads every table at the version
 written by the newest run in `runs`, so readers never mix runs, and the next run overwrites
 what the dead one left. Concurrent runs on one folder are serialised by `run_lock`.
@@ -34,8 +34,8 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
-from pipeline.schema import DOC_TABLES, RUNS, TABLES, to_table
-from pipeline.sql import write_views
+from pipeline.store.schema import DOC_TABLES, RUNS, TABLES, to_table
+from pipeline.store.sql import write_views
 
 LATEST = "latest"
 _LATEST_DIR = ".latest"

@@ -11,8 +11,10 @@ class ReadError(Exception):
 
 @dataclass
 class ReadResult:
-    text: str
-    content_type: str
+    """What a reader gives back. (`RawDocument` adds where the file came from; its text and
+    content type are None when the file could not be read.)"""
+    text: str | None = None
+    content_type: str | None = None
     title: str | None = None
     published: date | None = None  # the publication date the document states
     n_pages: int | None = None

@@ -22,8 +22,9 @@ import ftfy
 import yaml
 
 from pipeline import lang as language_data
-from pipeline.language import detect_language, document_language, norwegian_variant
-from pipeline.metadata import DATA as METADATA, dateline
+from pipeline.clean.language import detect_language, document_language, norwegian_variant
+from pipeline.document import CELL_SEP
+from pipeline.read.metadata import DATA as METADATA, dateline
 
 DATA = yaml.safe_load((Path(__file__).with_name("clean.yaml")).read_text(encoding="utf-8"))
 _BOILERPLATE = {s.casefold() for s in DATA["boilerplate_lines"]}
@@ -117,7 +118,7 @@ def _split_bullets(cell: str) -> list[str]:
 def _line_blocks(line: str) -> list[tuple[str, str, int]]:
     """One raw line as (kind, text, level) blocks."""
     raw = line.rstrip()
-    if "\t" in raw.strip() or raw.lstrip().startswith("|") or " | " in raw:
+    if "\t" in raw.strip() or raw.lstrip().startswith("|") or CELL_SEP in raw:
         cells = [c for c in re.split(r"\t|(?<!\\)\|", raw) if c.strip()]
         if len(cells) >= 2 or "<ul" in raw or "<li" in raw:
             plain, items = [], []
@@ -130,7 +131,7 @@ def _line_blocks(line: str) -> list[tuple[str, str, int]]:
                         plain.append(t)
             # one cell is not a table row: a row label before bulleted cells reads as a paragraph
             # (so that cleaning the cleaned text gives the same kinds)
-            out = [("table_row" if len(plain) > 1 else "paragraph", " | ".join(plain), 0)] if plain else []
+            out = [("table_row" if len(plain) > 1 else "paragraph", CELL_SEP.join(plain), 0)] if plain else []
             return out + [("list_item", it, 1) for it in items]
     m = _MD_HEADING.match(raw)
     if m:

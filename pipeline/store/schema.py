@@ -1,15 +1,20 @@
 """The output tables of CONTRACT.md, declared once.
 
-The writer (store.py), the tests and the README all read these schemas. Columns beyond the
+The writer (pipeline/store/), the tests and the README all read these schemas. Columns beyond the
 contract's minimum are documented next to their field.
 """
 from __future__ import annotations
 
 import pyarrow as pa
 
-from pipeline.metadata import as_date
+from pipeline.read.metadata import as_date
 
 _str, _int, _float = pa.string(), pa.int64(), pa.float64()
+
+# Where an extracted row comes from, declared once for every row table: the offsets of its text in
+# the cleaned text (`texts`), its sentence, the rule or model that found it, and the run.
+OFFSETS = [("start", _int), ("end", _int)]
+PROVENANCE = [*OFFSETS, ("sentence", _str), ("source_rule", _str), ("run_id", _str)]
 
 DOCUMENTS = pa.schema(
     [
@@ -37,14 +42,11 @@ DOCUMENTS = pa.schema(
 MENTIONS = pa.schema(
     [
         ("doc_id", _str),
-        ("start", _int),
-        ("end", _int),
+        *OFFSETS,  # first, as CONTRACT.md lists them
         ("text", _str),
         ("label", _str),
         ("canonical", _str),
-        ("sentence", _str),
-        ("source_rule", _str),
-        ("run_id", _str),
+        *PROVENANCE[len(OFFSETS):],
     ]
 )
 
@@ -70,11 +72,7 @@ AMOUNTS = pa.schema(
         ("currency", _str),
         ("qualifier", _str),
         ("year", _int),
-        ("start", _int),
-        ("end", _int),
-        ("sentence", _str),
-        ("source_rule", _str),
-        ("run_id", _str),
+        *PROVENANCE,
         # true for the first row (by offset) of each distinct amount (low, high, currency) in its
         # document, false for a repeat (the same amount in title and body): sum where first_mention
         ("first_mention", pa.bool_()),
@@ -93,11 +91,7 @@ TARGETS = pa.schema(
         ("target_year", _int),
         ("direction", _str),
         ("actor", _str),
-        ("start", _int),
-        ("end", _int),
-        ("sentence", _str),
-        ("source_rule", _str),
-        ("run_id", _str),
+        *PROVENANCE,
     ]
 )
 
@@ -109,11 +103,7 @@ ACTIONS = pa.schema(
         ("actor", _str),
         ("addressee", _str),
         ("modality", _str),
-        ("start", _int),
-        ("end", _int),
-        ("sentence", _str),
-        ("source_rule", _str),
-        ("run_id", _str),
+        *PROVENANCE,
     ]
 )
 
@@ -140,7 +130,7 @@ RUNS = pa.schema(
 )
 
 # Extraction tables keyed by doc_id, in commit order; `runs` is committed last and marks the run
-# as complete (store.py).
+# as complete (pipeline/store/).
 DOC_TABLES: dict[str, pa.Schema] = {
     "documents": DOCUMENTS,
     "mentions": MENTIONS,

@@ -12,7 +12,7 @@ import logging
 import os
 from pathlib import Path
 
-from pipeline.schema import TABLES
+from pipeline.store.schema import TABLES
 
 DB_NAME = "norextract.duckdb"
 log = logging.getLogger(__name__)

@@ -15,8 +15,9 @@ import docx
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from pipeline.metadata import meaningful_title
-from pipeline.readers.base import ReadError, ReadResult
+from pipeline.document import CELL_SEP
+from pipeline.read.metadata import meaningful_title
+from pipeline.read.base import ReadError, ReadResult
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024  # all members together
 MAX_RATIO = 200  # uncompressed / compressed, for members over 1 MB
@@ -145,5 +146,5 @@ def _table_rows(table: Table) -> list[str]:
             if t:
                 cells.append(t)
         if cells:
-            rows.append(" | ".join(cells))
+            rows.append(CELL_SEP.join(cells))
     return rows

@@ -1,7 +1,7 @@
 """From documents to table rows: read -> clean -> nlp -> extract, for a batch of files.
 
 Plain functions over plain data, used by both the Prefect flow (flows/extract.py) and the
-Prefect-free runner (pipeline/run.py).
+Prefect-free runner (pipeline/run/).
 """
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ ROW_TABLES = ("mentions", "organisations", "amounts", "targets", "actions", "tex
 def versioned_files() -> list[Path]:
     """The code and every rule file: the language data (pipeline/lang/) and the stages' YAML,
     not the extractors' test corpora."""
-    root = Path(__file__).parent
+    root = Path(__file__).parents[1]
     return sorted(p for p in root.rglob("*") if p.suffix in (".py", ".yaml", ".jsonl")
                   and "__pycache__" not in p.parts and "corpus" not in p.parts)
 
@@ -41,7 +41,7 @@ def pipeline_version(model_description: str, model: str | None = None) -> str:
     (name, version and a hash of their meta.json): a document is processed again when any of
     them changes."""
     h = hashlib.sha256(f"{model_description}|{model_fingerprint(model)}".encode())
-    root = Path(__file__).parent
+    root = Path(__file__).parents[1]
     for p in versioned_files():
         h.update(p.relative_to(root).as_posix().encode())
         h.update(p.read_bytes())

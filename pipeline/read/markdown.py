@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from markdown_it import MarkdownIt
 
-from pipeline.metadata import split_date_marker
-from pipeline.readers.base import ReadResult, decode_text
+from pipeline.document import CELL_SEP
+from pipeline.read.metadata import split_date_marker
+from pipeline.read.base import ReadResult, decode_text
 
 _MD = MarkdownIt("commonmark", {"html": False}).enable("table")
 
@@ -55,7 +56,7 @@ def _blocks(tokens):
         elif t == "tr_close" and row is not None:
             cells = [c for c in row if c]
             if cells:
-                yield "table_row", " | ".join(cells)
+                yield "table_row", CELL_SEP.join(cells)
             row = None
         elif t == "inline" and tokens[i - 1].type == "paragraph_open":
             text = _inline(tok)
