@@ -108,7 +108,9 @@ def with_dask(workers: int | None = None, address: str | None = None):
     if address:
         runner = DaskTaskRunner(address=address)
     else:
-        runner = DaskTaskRunner(cluster_kwargs={"n_workers": workers or 1, "threads_per_worker": 1, "processes": True})
+        # dashboard on a free port: a second local cluster (two runs at once) does not warn "Port 8787 is already in use"
+        runner = DaskTaskRunner(cluster_kwargs={"n_workers": workers or 1, "threads_per_worker": 1, "processes": True,
+                                                "dashboard_address": ":0"})
     return extract_flow.with_options(task_runner=runner)
 
 

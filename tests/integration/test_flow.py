@@ -32,10 +32,23 @@ def test_flow_on_seeds_fills_every_table(prefect_harness, seeds_dir, tmp_path):
 
 
 def test_flow_on_local_dask_cluster(prefect_harness, tmp_path):
+    """Also with Dask's default dashboard port taken (another run's cluster): no "Port 8787 is
+    already in use" warning, the dashboard takes a free port."""
+    import socket
+    import warnings
+
     from flows.extract import with_dask
 
-    s = with_dask(workers=2)(inputs=[str(REPO_ROOT / "raw")], out=str(tmp_path / "out"), batch_docs=1)
+    with socket.socket() as taken, warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            taken.bind(("127.0.0.1", 8787))
+            taken.listen()
+        except OSError:
+            pass  # in use already: the same situation
+        s = with_dask(workers=2)(inputs=[str(REPO_ROOT / "raw")], out=str(tmp_path / "out"), batch_docs=1)
     assert s.n_failed == 0 and s.n_processed >= 3 and s.rows["amounts"] > 0
+    assert not [w for w in caught if "already in use" in str(w.message)]
 
 
 def test_flow_adds_by_default_syncs_when_asked_and_fails_on_a_refused_run(prefect_harness, tmp_path):
