@@ -25,7 +25,7 @@ from prefect.task_runners import ThreadPoolTaskRunner  # noqa: E402
 from flows import server  # noqa: E402
 from pipeline import run  # noqa: E402
 from pipeline.read import DEFAULT_MAX_BYTES  # noqa: E402
-from pipeline.run.summary import summary_markdown  # noqa: E402
+from pipeline.run.summary import summary_fields, summary_markdown  # noqa: E402
 
 # Without PREFECT_API_URL, the temporary server Prefect starts for this process dies with it,
 # also when it is killed (flows/server.py).
@@ -94,9 +94,9 @@ def extract_flow(
         results=lambda futures: (future.result() for future in as_completed(list(futures))),
         commit=commit_task, review=review_task, progress=_progress)
     create_markdown_artifact(summary_markdown(summary), key="extraction-run", description="Extraction run summary")
-    review = Path(summary.out) / "review" / "index.html"
-    if review.exists():
-        create_link_artifact(review.resolve().as_uri(), link_text="Review pages", key="review-pages")
+    review = summary_fields(summary)["review"]  # the review index's absolute path, None when there is none
+    if review:
+        create_link_artifact(Path(review).as_uri(), link_text="Review pages", key="review-pages")
     return summary
 
 
