@@ -396,7 +396,10 @@ def configure_logging(verbosity: int) -> None:
     os.environ["PREFECT_SERVER_LOGGING_LEVEL"] = "WARNING" if verbosity > 0 else "CRITICAL"
     # Dask's warnings and errors are about its own workers and tasks (a restart, a slow shutdown,
     # "Couldn't gather keys" of a run being interrupted); what reaches the run comes back as an exception
-    os.environ["DASK_LOGGING__DISTRIBUTED"] = "info" if verbosity > 0 else "critical"
+    # (the whole logging map: distributed's own default keeps "distributed.client" at warning)
+    dask_level = "info" if verbosity > 0 else "critical"
+    dask_loggers = ("distributed", "distributed.client", "bokeh", "tornado", "tornado.application")
+    os.environ["DASK_LOGGING"] = repr({name: dask_level for name in dask_loggers})
     if verbosity < 1:  # an interrupted Dask run leaves its semaphores to multiprocessing's tracker, which warns
         quiet_tracker = "ignore:resource_tracker:UserWarning"
         os.environ["PYTHONWARNINGS"] = ",".join(filter(None, [os.environ.get("PYTHONWARNINGS"), quiet_tracker]))

@@ -231,3 +231,17 @@ def test_progress_bar_on_a_terminal_for_the_prefect_flow_too(monkeypatch):
     quiet = logging.getLogger("tests.quiet")
     quiet.setLevel(logging.ERROR)  # -q: no bar, no lines
     assert Progress(3, logger=quiet).bar is None
+
+
+@pytest.mark.parametrize("verbosity, level", [(0, "CRITICAL"), (1, "INFO")])
+def test_dask_loggers_are_quiet_unless_verbose(verbosity, level):
+    """distributed's own default keeps "distributed.client" at WARNING: an interrupted Dask run
+    printed "Couldn't gather 1 keys" above the one-line message. Every Dask logger follows -v."""
+    code = (
+        "import logging\nfrom pipeline.cli import configure_logging\n"
+        f"configure_logging({verbosity})\nimport distributed\n"
+        "print(*{logging.getLevelName(logging.getLogger(n).getEffectiveLevel()) for n in"
+        " ('distributed', 'distributed.client', 'distributed.worker', 'tornado.application')})"
+    )
+    out = subprocess.run([sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True).stdout
+    assert out.split() == [level]
