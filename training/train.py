@@ -11,6 +11,7 @@ import sys
 import time
 from pathlib import Path
 
+from training.assemble import ASSEMBLED_VERSION, DEFAULT_NER, assemble
 from training.data import POS_MAP, convert_ndt, convert_norne
 from training.package import auxiliary_components, package_model, run
 
@@ -104,10 +105,18 @@ def train_ner(norne_dir: Path, out_dir: Path, config: Path | None = None, final:
 
 def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, final: bool = True,
                 work_dir: Path = DEFAULT_WORK_DIR, extra_overrides: dict[str, str] | None = None,
-                version: str | None = None) -> Path:
+                version: str | None = None, ner: Path | str | None = DEFAULT_NER) -> Path:
     """Train the config's pipeline (default: the full one) and package it; returns the wheel.
-    ``final`` only concerns the NER-only recipes (train+dev, ``model-last``)."""
+    ``final`` only concerns the NER-only recipes (train+dev, ``model-last``). The full pipeline
+    gets the NER of ``ner`` (default: the committed ``nb_norne_sm`` 0.2.0, ``training.assemble``)
+    in place of the one trained with it; ``ner=None`` packages the trained one."""
     config = Path(config) if config is not None else DEFAULT_CONFIG
+    if is_core_config(config) and ner is not None:
+        started = time.time()
+        model_dir = train_core(norne_dir, out_dir, config, work_dir=work_dir, overrides=extra_overrides,
+                               package=False)
+        return assemble(model_dir, ner, Path(out_dir), version or ASSEMBLED_VERSION, Path(work_dir) / "assemble",
+                        Path(norne_dir), train_seconds=round(time.time() - started))
     if is_core_config(config):
         return train_core(norne_dir, out_dir, config, work_dir=work_dir, overrides=extra_overrides,
                           version=version)
