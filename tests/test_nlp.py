@@ -69,3 +69,15 @@ def test_norwegian_sentences_come_from_the_sentencizer_even_with_a_parser():
     en.add_pipe("parser")
     add_components(en, "en")
     assert "sentencizer" not in en.pipe_names  # English: the parser's sentences
+
+
+def test_the_runtime_norwegian_sentences_are_the_sentencizers(pipelines):
+    """Whatever the installed model (a parser sets sentences too), runs see the rule sentences."""
+    import spacy
+
+    text = ("Regjeringen vil styrke Enova og Innovasjon Norge i 2026 Samtidig skal Forskningsrådet få mer\n"
+            "Tiltak: CO2-avgift, støtteordninger til fylkeskommuner. Målet er 50 prosent innen 2030.")
+    rules = spacy.blank("nb")
+    rules.add_pipe("sentencizer")
+    want = [s.text for s in rules(text).sents]
+    assert [s.text for s in pipelines.nb(text).sents] == want
