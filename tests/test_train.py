@@ -14,6 +14,7 @@ from training.data import (  # noqa: E402
     DEV_FILE,
     NN_DEV_FILE,
     NN_TEST_FILE,
+    NN_TRAIN_FILE,
     TEST_FILE,
     TRAIN_FILE,
     convert_norne,
@@ -177,6 +178,20 @@ def test_convert_norne_real_slice(tmp_path):
                    for _, _, lab in got)
     train_ents = [e for d in _docs(out["train"] / "train.spacy") for e in d.ents]
     assert train_ents, "the first 20 train sentences contain entities"
+    assert sorted(p.name for p in out["train"].iterdir()) == ["train.spacy"]
+
+
+def test_convert_norne_with_the_nynorsk_train_file(tmp_path):
+    """``nynorsk_train``: the nynorsk NDT train file joins the train folder, names included."""
+    root = tmp_path / "norne"
+    for rel in (TRAIN_FILE, DEV_FILE, NN_TRAIN_FILE):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text((NORNE / rel).read_text(encoding="utf-8")[:20000], encoding="utf-8")
+    out = convert_norne(root, tmp_path / "work", nynorsk_train=True, limit=40)
+    assert sorted(p.name for p in out["train"].iterdir()) == ["nn_train.spacy", "train.spacy"]
+    words = [t.text for d in _docs(out["train"] / "nn_train.spacy") for t in d]
+    assert words[:5] == list(read_conll(root / NN_TRAIN_FILE))[0].words[:5]
+    assert any(d.ents for d in _docs(out["train"] / "nn_train.spacy"))
 
 
 def _ruler_nlp():

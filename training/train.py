@@ -80,10 +80,10 @@ def train_core(norne_dir: Path, out_dir: Path, config: Path | None = None,
 
 def train_ner(norne_dir: Path, out_dir: Path, config: Path | None = None, final: bool = True,
               work_dir: Path = DEFAULT_WORK_DIR, overrides: dict[str, str] | None = None,
-              version: str | None = None) -> Path:
+              version: str | None = None, nynorsk_train: bool = False) -> Path:
     """The NER-only recipes (``nb_norne_sm`` 0.2.0 and the runs in models/README.md).
 
-    Bokmål train (+ nynorsk dev; with ``final`` also bokmål dev, running the config's schedule
+    Bokmål train (+ nynorsk dev, + with ``nynorsk_train`` the nynorsk NDT train file; with ``final`` also bokmål dev, running the config's schedule
     to the end and keeping ``model-last``; otherwise ``model-best`` on bokmål dev). A tagger or
     parser in the config is trained on the NDT part of speech or dependencies as an extra
     objective for the shared tok2vec and removed before packaging.
@@ -94,7 +94,7 @@ def train_ner(norne_dir: Path, out_dir: Path, config: Path | None = None, final:
     started = time.time()
     aux = auxiliary_components(config)
     data = convert_norne(norne_dir, work_dir / "data", include_dev=final, with_deps="parser" in aux,
-                         with_tags="tagger" in aux)
+                         with_tags="tagger" in aux, nynorsk_train=nynorsk_train)
     train_out = work_dir / ("output-final" if final else "output")
     spacy_train(config, data["train"], data["dev"], train_out,
                 work_dir / ("train-final.log" if final else "train.log"), overrides=overrides)
@@ -105,7 +105,7 @@ def train_ner(norne_dir: Path, out_dir: Path, config: Path | None = None, final:
 
 def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, final: bool = True,
                 work_dir: Path = DEFAULT_WORK_DIR, extra_overrides: dict[str, str] | None = None,
-                version: str | None = None, ner: Path | str | None = DEFAULT_NER) -> Path:
+                version: str | None = None, ner: Path | str | None = DEFAULT_NER, nynorsk_train: bool = False) -> Path:
     """Train the config's pipeline (default: the full one) and package it; returns the wheel.
     ``final`` only concerns the NER-only recipes (train+dev, ``model-last``). The full pipeline
     gets the NER of ``ner`` (default: the committed ``nb_norne_sm`` 0.2.0, ``training.assemble``)
@@ -121,4 +121,4 @@ def train_model(norne_dir: Path, out_dir: Path, config: Path | None = None, fina
         return train_core(norne_dir, out_dir, config, work_dir=work_dir, overrides=extra_overrides,
                           version=version)
     return train_ner(norne_dir, out_dir, config, final=final, work_dir=work_dir, overrides=extra_overrides,
-                     version=version)
+                     version=version, nynorsk_train=nynorsk_train)
