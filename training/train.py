@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import srsly
+
 from training.assemble import ASSEMBLED_VERSION, DEFAULT_NER, assemble
 from training.data import POS_MAP, convert_ndt, convert_norne
 from training.package import auxiliary_components, package_model, run
@@ -60,7 +62,8 @@ def train_core(norne_dir: Path, out_dir: Path, config: Path | None = None,
     2. ``spacy train`` the config (default ``configs/core.cfg``) on CPU; ``model-best`` by the
        held-out NDT score (it is not trained on, so its scores stay honest);
     3. fix the tokenizer, score it (held-out NDT; NorNE UD dev/test), write meta.json and
-       build the wheel (``training.package``).
+       build the wheel (``training.package``); without ``package``, only record the held-out
+       files in the folder's meta.json.
     ``limit`` reads only the first N sentences of each file (smoke tests).
     """
     norne_dir, out_dir, work_dir = Path(norne_dir), Path(out_dir), Path(work_dir)
@@ -72,7 +75,10 @@ def train_core(norne_dir: Path, out_dir: Path, config: Path | None = None,
     spacy_train(config, data["train"], data["heldout"], train_out, work_dir / "train.log",
                 overrides=overrides, pos_map=POS_MAP)
     model_dir = train_out / "model-best"
-    if not package:
+    if not package:  # the held-out files go into its meta.json, for packaging it later (assemble)
+        meta = srsly.read_json(model_dir / "meta.json")
+        meta["training_data"] = {**meta.get("training_data", {}), "heldout_files": data["heldout_files"]}
+        srsly.write_json(model_dir / "meta.json", meta)
         return model_dir
     return package_model(model_dir, norne_dir, out_dir, config=config, version=version, work_dir=work_dir,
                          train_seconds=round(time.time() - started), heldout_files=data["heldout_files"])
