@@ -73,7 +73,8 @@ def table(cols: list[Col], rows: list[list], row_ids: list[str] | None = None,
     """A sortable table: a click on a header sorts by that column (numbers as numbers, dates as
     dates, empty cells last), a second click reverses. `row_attrs`: extra attributes per row,
     already escaped."""
-    head = "".join(f'<th scope="col" data-type="{c.type}">{html.escape(c.name)}</th>' for c in cols)
+    head = "".join(f'<th scope="col" data-type="{c.type}">{html.escape(c.name).replace("_", "_<wbr>")}</th>'
+                   for c in cols)  # a long column name may wrap after an underscore
     body = []
     for n, r in enumerate(rows):
         rid = f' id="{html.escape(row_ids[n])}"' if row_ids else ""
