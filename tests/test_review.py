@@ -1,4 +1,5 @@
 """Review pages: every row highlighted once in its document's page; untrusted text stays text."""
+import re
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -198,3 +199,16 @@ def test_newest_documents_first():
     docs = [{"title": "b", "published": None}, {"title": "a", "published": dt.date(2024, 1, 1)},
             {"title": "c", "published": dt.date(2025, 3, 1)}]
     assert [d["title"] for d in sorted(docs, key=newest_first)] == ["c", "a", "b"]
+
+
+def test_punctuation_stays_beside_its_highlight():
+    """No "." alone at the start of a line: a highlight and the punctuation after it cannot be
+    broken apart."""
+    from pipeline.review import render_text
+
+    text = "Pengene går til Innovasjon Norge."
+    org = {"start": 16, "end": 32, "text": "Innovasjon Norge", "canonical": "Innovasjon Norge"}
+    markup = render_text(text, {"organisation": [org]}, None)
+    glued = re.search(r'<span class="glue">(.*?)</span>\.? </div>', markup, re.S)
+    assert glued and glued.group(1).startswith('<span class="hl ') and markup.count('class="glue"') == 1
+    assert re.search(r"</span>\.</span>", markup)

@@ -136,6 +136,9 @@ def test_sorting_every_table_and_width(sample_site, tab):
     for d in _docs(sample_site):
         tab.goto((site / page_name(d["doc_id"])).as_uri())
         _no_horizontal_scroll(tab)
+        # a highlight and the punctuation after it sit on one line (no "." alone on the next)
+        assert tab.evaluate("Array.from(document.querySelectorAll('.view.active .glue'))"
+                            ".every(g => g.getClientRects().length === 1)")
     assert tested >= 20
 
 
@@ -214,3 +217,30 @@ def test_hostile_text_runs_no_script(tab, tmp_path):
     tab.goto(hostile.as_uri())
     assert tab.evaluate("document.body.getAttribute('data-pwned')") is None
     assert "<script>document.body" in tab.locator("section.view.active").inner_text()
+
+
+def test_long_cells_clamped_and_headers_sticky(tab, tmp_path):
+    """A 600-character action shows three lines, all of it in its title and after a click; the
+    header row stays at the top of the window while its table scrolls by."""
+    from pipeline.review import document_page
+
+    sentence = "Utvalget anbefaler at departementet " + "vurderer tiltak for næringen og " * 18 + "raskt."
+    text = (sentence + "\n") * 80
+    rows = [{"start": i * (len(sentence) + 1), "end": (i + 1) * (len(sentence) + 1) - 1, "text": sentence,
+             "verb": "vurdere", "actor": "Utvalget", "addressee": None, "modality": "recommend", "source_rule": "x"}
+            for i in range(80)]
+    doc = {"doc_id": "c" * 64, "source": "long.txt", "title": "Long", "language": "nb", "n_chars": len(text)}
+    path = tmp_path / "long.html"
+    path.write_text(document_page(doc, text, {"action": rows}, []), encoding="utf-8")
+    tab.goto(path.as_uri())
+    _no_horizontal_scroll(tab)
+    cell = tab.locator("#row-action-0 .clamp").first
+    assert cell.get_attribute("title") == sentence
+    clamped = cell.evaluate("c => [c.clientHeight, c.scrollHeight]")
+    assert clamped[0] < clamped[1]
+    cell.click()
+    assert cell.evaluate("c => c.clientHeight") >= clamped[1]
+    tab.locator("#row-action-60").scroll_into_view_if_needed()
+    header = tab.locator("table:has(#row-action-60) th").first
+    assert header.evaluate("h => getComputedStyle(h).position") == "sticky"
+    assert abs(header.bounding_box()["y"]) < 2  # at the top of the window

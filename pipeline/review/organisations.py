@@ -7,12 +7,14 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+from bisect import bisect_left
 from collections import defaultdict
 from pathlib import Path
 
 from pipeline import store
 from pipeline.review.layout import LONG, NAV, NUM, Col, Raw, link, page, table
 
+ROW_KINDS = ("amount", "target", "action")  # the rows an organisation page lists
 REGISTRY_COLUMNS = ("org_id", "canonical_name", "aliases", "kind", "n_documents", "first_run", "last_run")
 
 
@@ -118,8 +120,13 @@ def in_same_sentences(mentions: list[dict], rows: list[dict]) -> list[dict]:
     """The rows that share a sentence with one of the mentions (same sentence text, or a mention
     inside the row)."""
     sentences = {m["sentence"] for m in mentions if m.get("sentence")}
-    return [r for r in rows if r.get("sentence") in sentences
-            or any(r["start"] <= m["start"] and m["end"] <= r["end"] for m in mentions)]
+    starts = sorted(m["start"] for m in mentions)
+
+    def holds_one(r: dict) -> bool:  # a mention starting inside the row (mentions do not cross rows)
+        i = bisect_left(starts, r["start"])
+        return i < len(starts) and starts[i] < r["end"]
+
+    return [r for r in rows if r.get("sentence") in sentences or holds_one(r)]
 
 
 def section(doc: dict, doc_page: str, n_mentions: int, rows: list[tuple[str, int, dict, str]]) -> str:
@@ -150,11 +157,10 @@ def sections_by_org(orgs: Orgs, docs: list[dict], rows_by_doc: dict[str, dict[st
             org_id = orgs.id_of(m)
             if org_id in orgs.rows:
                 mentions[org_id].append(m)
+        numbered = {id(r): n for kind in ROW_KINDS for n, r in enumerate(kinds.get(kind, []))}  # as on its page
         for org_id, ms in mentions.items():
-            rows = []
-            for kind in ("amount", "target", "action"):
-                numbered = {id(r): n for n, r in enumerate(kinds.get(kind, []))}
-                rows += [(kind, numbered[id(r)], r, describe(kind, r)) for r in in_same_sentences(ms, kinds.get(kind, []))]
+            rows = [(kind, numbered[id(r)], r, describe(kind, r))
+                    for kind in ROW_KINDS for r in in_same_sentences(ms, kinds.get(kind, []))]
             out[org_id].append((d, section(d, doc_page(d["doc_id"]), len(ms), rows)))
     return out
 
