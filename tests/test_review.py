@@ -9,18 +9,18 @@ from pipeline import run, store
 from pipeline.review import KINDS, page_name
 
 class Highlights(HTMLParser):
-    """Collects, per view, the text of each highlighted element (displaCy span tokens) and
-    counts the span-start labels per kind."""
+    """Collects, per view, the text of each highlighted span (the displaCy span tokens from one
+    with a span-start label up to the next one, joined) and counts the span-start labels."""
 
     def __init__(self):
         super().__init__()
         self.view = None
-        self.stack = []  # (tag, kind or None, depth-of-own-text-capture)
         self.elements: dict[str, list[str]] = {}
         self.starts: dict[str, int] = {}
         self.scripts = 0
-        self._capture = None
+        self._token = None  # [depth of the token's element, its text pieces, has a start label]
         self._depth = 0
+        self._gap = ""  # text between the previous token and this one
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
@@ -32,24 +32,30 @@ class Highlights(HTMLParser):
         if tag == "span":
             self._depth += 1
             if "hl" in cls:
-                self._capture = [self._depth, []]
-            elif self._capture is not None and self._depth == self._capture[0] + 1:
-                self._capture.append("child")
+                self._token = [self._depth, [], False]
             if "hl-start" in cls and self.view:
                 self.starts[self.view] = self.starts.get(self.view, 0) + 1
+                self._token[2] = True
 
     def handle_endtag(self, tag):
         if tag == "span":
-            if self._capture is not None and self._depth == self._capture[0]:
-                self.elements.setdefault(self.view, []).append(" ".join("".join(self._capture[1]).split()))
-                self._capture = None
+            if self._token is not None and self._depth == self._token[0]:
+                text = " ".join("".join(self._token[1]).split())
+                spans = self.elements.setdefault(self.view, [])
+                if self._token[2] or not spans or self._gap.strip():
+                    spans.append(text)
+                else:  # the next piece of the same span
+                    spans[-1] = " ".join((spans[-1] + self._gap + text).split())
+                self._token, self._gap = None, ""
             self._depth -= 1
         if tag == "section":
             self.view = None
 
     def handle_data(self, data):
-        if self._capture is not None and self._depth == self._capture[0]:
-            self._capture[1].append(data)
+        if self._token is not None and self._depth == self._token[0]:
+            self._token[1].append(data)
+        elif self._token is None:
+            self._gap += data
 
 
 TEXT = (
@@ -156,8 +162,9 @@ def test_actor_bars_merge_names_through_the_registry():
 
     orgs = Orgs([{"org_id": "r", "canonical_name": "Regjeringen", "aliases": ["Regjeringa", "regjeringen"],
                   "kind": None, "n_documents": 2, "first_run": "a", "last_run": "b"}])
-    rows = [{"actor": "Regjeringen"}, {"actor": "Regjeringa"}, {"actor": "Siva"}, {"actor": None}]
-    assert _actors(rows, orgs) == [("Regjeringen", 2), ("Siva", 1), ("(no actor)", 1)]
+    rows = [{"actor": "Regjeringen"}, {"actor": "Regjeringa"}, {"actor": "Siva"}, {"actor": None},
+            {"actor": "Enova"}, {"actor": "ENOVA"}, {"actor": "Enova"}]
+    assert _actors(rows, orgs) == [("Enova", 3), ("Regjeringen", 2), ("Siva", 1), ("(no actor)", 1)]
 
 
 def test_registry_from_the_organisations_table(site):

@@ -34,6 +34,7 @@ KINDS = {  # kind -> (table, label shown, colour)
 MAX_PAGE_CHARS = 400_000  # longer documents show their first 400,000 characters highlighted
 MAX_TABLE_ROWS = 5_000  # rows listed per table on a document page
 RENDER_PIECE_CHARS = 2_000  # a longer line is rendered in pieces
+SPAN_CHUNK_CHARS = 40  # a highlighted text is cut at spaces into inline-blocks of about this size
 TOP_ACTORS = 15  # bars in the actor charts
 _SPAN = (
     '<span class="hl hl-{kind}" style="font-weight: 600; display: inline-block; position: relative; '
@@ -93,7 +94,8 @@ def _render_line(line: str, line_start: int, inside: list[tuple[str, int, dict]]
         elif raw.strip():  # inside a span: spaces at a piece's edges get tokens of their own,
             if raw[0].isspace():  # (an inline-block element would swallow them)
                 tokens.append(" ")
-            tokens.append(raw.strip())
+            for n_chunk, chunk in enumerate(_chunks(raw.strip())):
+                tokens += [" ", chunk] if n_chunk else [chunk]
             if raw[-1].isspace():
                 tokens.append(" ")
         elif raw:
@@ -108,6 +110,20 @@ def _render_line(line: str, line_start: int, inside: list[tuple[str, int, dict]]
                 "kb_id": html.escape(describe(k, r)), "kb_url": f"#row-{k}-{i}",
             })
     return {"text": line, "tokens": tokens, "spans": spans}
+
+
+def _chunks(text: str, size: int = SPAN_CHUNK_CHARS) -> list[str]:
+    """Words grouped into pieces of about `size` characters: a highlighted sentence is several
+    inline-blocks, so it wraps like text (one inline-block cannot wrap). " ".join() gives `text`."""
+    out: list[list[str]] = [[]]
+    length = 0
+    for word in text.split(" "):
+        if out[-1] and length + 1 + len(word) > size:
+            out.append([])
+            length = -1
+        out[-1].append(word)
+        length += 1 + len(word)
+    return [" ".join(words) for words in out]
 
 
 def _pieces_of_line(line: str, spans: list[tuple[int, int]], limit: int = RENDER_PIECE_CHARS) -> list[tuple[int, int]]:
@@ -253,8 +269,16 @@ def page_name(doc_id: str) -> str:
 
 def _actors(rows: list[dict], registry: organisations.Orgs) -> list[tuple[str, int]]:
     """The most frequent actors, one organisation per bar: names the registry knows are merged
-    under their canonical name."""
-    return Counter(registry.name_of(r["actor"]) if r.get("actor") else "(no actor)" for r in rows).most_common(TOP_ACTORS)
+    under their canonical name, others that differ only in case ("regjeringen") under their most
+    frequent spelling."""
+    names = Counter(registry.name_of(r["actor"]) if r.get("actor") else "(no actor)" for r in rows)
+    shown: dict[str, str] = {}  # casefolded -> the most frequent spelling
+    for name, _ in names.most_common():
+        shown.setdefault(name.casefold(), name)
+    merged = Counter()
+    for name, n in names.items():
+        merged[shown[name.casefold()]] += n
+    return merged.most_common(TOP_ACTORS)
 
 
 def index_page(run: dict | None, docs: list[dict], counts: dict[str, Counter], amounts: list[dict],
