@@ -104,10 +104,11 @@ def _render_line(line: str, line_start: int, inside: list[tuple[str, int, dict]]
     spans = []
     for k, i, r, s, e in local:
         start_token, end_token = first_token[at[s]], first_token[at[e]]
+        value = describe(k, r)
         if end_token > start_token:
-            spans.append({
+            spans.append({  # the value links to the row below the text; a value that is the text is left out
                 "start_token": start_token, "end_token": end_token, "label": KINDS[k][1],
-                "kb_id": html.escape(describe(k, r)), "kb_url": f"#row-{k}-{i}",
+                "kb_id": html.escape(value) if value != r.get("text") else "", "kb_url": f"#row-{k}-{i}",
             })
     return {"text": line, "tokens": tokens, "spans": spans}
 
