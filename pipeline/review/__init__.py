@@ -49,6 +49,7 @@ _START = (
     'top: -0.5em; padding: 2px 3px; position: absolute; font-size: 0.6em; font-weight: bold; line-height: 1; '
     'border-radius: 3px; white-space: nowrap">{label}{kb_link}</span></span>'
 )
+NO_SPACE = "\x00"  # marks a token displaCy must not follow with a space (removed from its output)
 # A highlight and the punctuation right after it stay on one line (a line break after the
 # inline-block would leave a "." alone at the start of the next line).
 _TRAILING_PUNCT = re.compile(r'(<span class="hl (?:(?!<span class="hl ).)*?</span>)([.,;:!?)\]»”’"\']+)', re.S)
@@ -81,6 +82,7 @@ def _render_line(line: str, line_start: int, inside: list[tuple[str, int, dict]]
     for *_, s, e in local:
         depth[at[s]] += 1
         depth[at[e]] -= 1
+    span_starts = {at[s] for *_, s, _ in local}
     tokens: list[str] = []
     first_token = [0] * len(cuts)  # index of the first token at or after each cut
     open_spans = 0
@@ -89,8 +91,9 @@ def _render_line(line: str, line_start: int, inside: list[tuple[str, int, dict]]
         first_token[n] = len(tokens)
         raw = line[a:b]
         if not open_spans:
-            if raw:
-                tokens.append(raw.rstrip() or " ")
+            if raw:  # text right before a highlight ("(" in "(NFD)") loses the space displaCy adds
+                glued = n + 1 in span_starts and not raw[-1].isspace() and NO_SPACE not in line
+                tokens.append(raw + NO_SPACE if glued else raw.rstrip() or " ")
         elif raw.strip():  # inside a span: spaces at a piece's edges get tokens of their own,
             if raw[0].isspace():  # (an inline-block element would swallow them)
                 tokens.append(" ")
@@ -179,8 +182,8 @@ def render_text(text: str, rows_by_kind: dict[str, list[dict]], kind: str | None
             parsed.append(_render_line(line[a:b], start + a, inside))
     if not parsed:
         return ""
-    return _TRAILING_PUNCT.sub(r'<span class="glue">\1\2</span>',
-                               displacy.render(parsed, style="span", manual=True, options=options))
+    markup = displacy.render(parsed, style="span", manual=True, options=options).replace(NO_SPACE + " ", "")
+    return _TRAILING_PUNCT.sub(r'<span class="glue">\1\2</span>', markup)
 
 
 

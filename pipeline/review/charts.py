@@ -51,7 +51,10 @@ def amounts_by_year(amounts: list[dict]) -> str:
     for a in amounts:
         if a.get("first_mention") is False:
             continue
-        value, currency = (a.get("value_nok"), "NOK") if in_nok else (a.get("low"), a.get("currency"))
+        value, currency = a.get("low"), a.get("currency")
+        if in_nok:  # rows of an earlier version have no value_nok: NOK amounts are their own
+            value, currency = (a["value_nok"], "NOK") if a.get("value_nok") is not None else \
+                (value if currency == "NOK" else None, "NOK")
         if value is not None and currency:
             sums[currency][str(a["year"]) if a.get("year") else NO_YEAR] += value
     if not sums:

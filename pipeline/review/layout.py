@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from babel.numbers import format_decimal
@@ -88,11 +89,15 @@ def link(href: str, text: str) -> str:
     return f'<a href="{html.escape(href)}">{html.escape(text)}</a>'
 
 
+@cache
+def _assets() -> tuple[str, str]:
+    return (HERE / "review.css").read_text(encoding="utf-8"), (HERE / "review.js").read_text(encoding="utf-8")
+
+
 def page(title: str, body: str) -> str:
     """A complete page: inline CSS and JS, and a content security policy that allows no network
     access (nothing is fetched: no fonts, scripts or images from elsewhere)."""
-    css = (HERE / "review.css").read_text(encoding="utf-8")
-    js = (HERE / "review.js").read_text(encoding="utf-8")
+    css, js = _assets()
     return (
         '<!DOCTYPE html>\n<html lang="nb"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'

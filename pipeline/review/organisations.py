@@ -39,7 +39,7 @@ def _from_organisations_table(out: Path) -> list[dict]:
             for r in by_name.values()]
 
 
-def _from_registry_table(out: Path) -> list[dict]:  # noqa: unused until organisation_registry lands
+def _from_registry_table(out: Path) -> list[dict]:  # used by `registry` once the table lands
     rows = store.read_table(out, "organisation_registry").to_pylist()
     return [{"org_id": r["org_id"], "canonical_name": r.get("canonical_name") or r.get("name"),
              "aliases": r.get("aliases") or [], "kind": r.get("kind"), "n_documents": r.get("n_documents"),
