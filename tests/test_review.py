@@ -189,6 +189,10 @@ def test_organisation_page_lists_rows_of_its_sentences(site):
     org = (review / org_page_name(name)).read_text(encoding="utf-8")
     assert "No amounts, targets or actions in the sentences that mention it." in org  # its sentence has none
     assert "50 milliarder kroner" not in org
+    doc_id = store.read_table(site, "documents").column("doc_id")[0].as_py()
+    doc_page = (review / page_name(doc_id)).read_text(encoding="utf-8")
+    assert f'<a href="{org_page_name(name)}">{name}</a>' in doc_page  # its mentions link to its page
+    assert f'href="{page_name(doc_id)}"' in org  # and its page to the document
 
 
 def test_in_same_sentences():
@@ -231,3 +235,18 @@ def test_no_space_added_before_a_highlight():
     rows = [{"start": text.index(n), "end": text.index(n) + 3, "text": n, "canonical": n} for n in ("NFD", "NHO")]
     markup = render_text(text, {"organisation": rows}, None)
     assert "Departementet (<span" in markup and "og ( <span" in markup and "\x00" not in markup
+
+
+def test_registry_table_rows_take_the_same_shape(monkeypatch):
+    """The organisation_registry table (CONTRACT.md names) read into REGISTRY_COLUMNS, as
+    `registry` will once the table lands."""
+    import pyarrow as pa
+
+    from pipeline.review import organisations
+
+    table = pa.table({"org_id": ["o1"], "name": ["Enova"], "aliases": [["Enova SF"]], "kind": ["company"],
+                      "n_documents": [3], "first_run_id": ["r1"], "last_run_id": ["r2"]})
+    monkeypatch.setattr(organisations.store, "read_table", lambda out, name: table)
+    assert organisations._from_registry_table(Path("x")) == [
+        {"org_id": "o1", "canonical_name": "Enova", "aliases": ["Enova SF"], "kind": "company", "n_documents": 3,
+         "first_run": "r1", "last_run": "r2"}]

@@ -202,25 +202,21 @@ _ROW_COLUMNS = {
 }
 
 
-def _cell(col: Col, row: dict):
-    """A row's value for a column: amounts with their currency (2 500 000 000 NOK)."""
+def _cell(col: Col, row: dict, orgs: organisations.Orgs | None):
+    """A row's value for a column: amounts with their currency (2 500 000 000 NOK), a mention's
+    canonical name as a link to its organisation's page."""
     v = row.get(col.name)
-    if col.name in _MONEY and v is not None:
+    if v is not None and col.name in _MONEY:
         currency = row.get(_MONEY[col.name]) if _MONEY[col.name] else "NOK"
         return Cell(Raw(html.escape(money(v, currency))), v)
-    return v
+    target = orgs.page_of(row) if v is not None and col.name == "canonical" and orgs else None
+    return Cell(Raw(link(target, v)), v) if target else v
 
 
 def _row_table(kind: str, rows: list[dict], orgs: organisations.Orgs | None) -> str:
     cols = [c for c in _ROW_COLUMNS[kind] if c.name in store.TABLES[KINDS[kind][0]].names]
-    cells = []
-    for r in rows:
-        line = [_cell(c, r) for c in cols]
-        target = orgs.page_of(r) if orgs and kind == "organisation" else None
-        if target:  # the canonical name links to the organisation's page
-            line[1] = Cell(Raw(link(target, r["canonical"])), r["canonical"])
-        cells.append(line)
-    return table(cols, cells, row_ids=[f"row-{kind}-{n}" for n in range(len(rows))])
+    return table(cols, [[_cell(c, r, orgs) for c in cols] for r in rows],
+                 row_ids=[f"row-{kind}-{n}" for n in range(len(rows))])
 
 
 def document_page(doc: dict, text: str, rows_by_kind: dict[str, list[dict]], orgs: list[dict],

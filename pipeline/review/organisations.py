@@ -47,7 +47,8 @@ def _from_registry_table(out: Path) -> list[dict]:  # used by `registry` once th
              "last_run": r.get("last_run") or r.get("last_run_id")} for r in rows]
 
 
-def org_page_name(org_id: str) -> str:
+def org_page_name(org_id) -> str:
+    org_id = str(org_id)
     slug = re.sub(r"[^0-9a-zA-Z]+", "-", org_id).strip("-")[:40]
     return f"org-{slug}-{hashlib.sha1(org_id.encode()).hexdigest()[:8]}.html"
 
