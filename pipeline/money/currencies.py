@@ -16,7 +16,8 @@
   A form several currencies use is ambiguous: its `code` is the language's default from
   pipeline/lang/<lang>/currencies.yaml ("kr" -> NOK in nb/nn, "$" -> USD) or None with qualifier
   "ambiguous-currency" (never guessed as NOK);
-- `subunits`: "øre" -> NOK / 100, "cent" -> 1/100 of the amount's own currency, "pence" -> GBP.
+- `subunits`: "øre" -> NOK / 100, "cent" -> 1/100 of the amount's own currency (alone: the
+  language's `alone` currency, else ambiguous), "pence" -> GBP.
 `minor_digits(code)` is the currency's number of decimals (NOK 2, JPY 0, KWD 3).
 """
 from __future__ import annotations
@@ -48,6 +49,7 @@ class CurrencyForm:
 class SubUnit:
     code: str | None  # None: a sub-unit of the amount's own currency ("cent")
     factor: float  # value of one sub-unit in units of its currency
+    alone: str | None = None  # the currency a sub-unit of no currency of its own means alone ("50 cents": USD)
 
 
 @dataclass(frozen=True)
@@ -158,7 +160,8 @@ def currency_table(lang: str) -> CurrencyTable:
                 add(f"{adjective} {word}", "adjective", code)  # "svenske kr", "Swiss francs"
     defaults = {normalise(form): code for form, code in data.get("defaults", {}).items()}
     forms = {form: _form(form, kinds, defaults) for form, kinds in found.items()}
-    subunits = {normalise(w): SubUnit(s["currency"], float(s["factor"])) for w, s in data["subunits"].items()}
+    subunits = {normalise(w): SubUnit(s["currency"], float(s["factor"]), s.get("alone"))
+                for w, s in data["subunits"].items()}
     return CurrencyTable(lang, codes, forms, subunits)
 
 
