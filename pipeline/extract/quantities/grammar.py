@@ -117,6 +117,8 @@ def atoms(text: str, lex: Lexicon) -> list[Atom]:
         elif m["code"]:
             out.append(Atom("CUR", s, e, t))
         elif m["glued"]:
+            if norm(t) in lex.subunits and not t.islower():
+                continue  # "85C" is degrees; "85c" cents
             out.append(Atom("SUB" if norm(t) in lex.subunits else "CUR", s, e, t))
         elif m["dashkr"]:
             out.append(Atom("DASHKR", s, e, t))
@@ -320,14 +322,12 @@ class Grammar:
         return any(w in self.lex.change_verbs for w in words)
 
     def coordinated(self, v1: _Value, k: int) -> _Value | None:
-        """"henholdsvis 20 og 30 millioner kroner": the amount after a coordinator that a bare
-        number before it takes its magnitude and currency from."""
+        """"henholdsvis 20 og 30 millioner kroner": the amount with a currency after a coordinator
+        that a bare number before it takes its magnitude and currency from."""
         if not (self.kind(k) in ("CONN2", "COORD") and self.adjacent(v1.last, k) and self.adjacent(k, k + 1)):
             return None
         v2 = self.value(k + 1)
-        if v2 is None or v2.year_like or (v2.scale is None and v2.cur is None):
-            return None
-        return v2
+        return v2 if v2 is not None and v2.cur is not None else None
 
     def parse_at(self, i: int):
         opened = None
