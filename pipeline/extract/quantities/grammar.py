@@ -234,6 +234,8 @@ class Grammar:
                 last += 1
                 sub = lex.subunits[norm(self.atoms[last].text)]
                 cur, factor = self.subunit_currency(sub), sub.factor
+        elif self.kind(last + 1) == "DASHKR" and self.adjacent(last, last + 1, ""):
+            last += 1  # "kr 299,-"
         if scale is None and (pcur is not None or suffix is not None):
             last, extra = self.subunits_after(last, cur)
         if n.kind == "WNUM" and scale is None:
