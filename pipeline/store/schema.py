@@ -78,8 +78,8 @@ AMOUNTS = pa.schema(
         ("first_mention", pa.bool_()),
         # the unit of a rate ("tonn" for "590 kroner per tonn", "kWh"); null for a total
         ("per_unit", _str),
-        # a conversion in brackets ("NOK7.5bn ($710m)"): the `start` of the row (same doc_id) this
-        # one restates in another currency; the two rows point to each other
+        # a conversion ("NOK7.5bn ($710m)", "2 mill. euro, tilsvarende 23 mill. kroner"): the `start`
+        # of the row (same doc_id) this one restates in another currency; the two point to each other
         ("equivalent_of", _int),
         # value, low and high in NOK at the ECB rate of fx_date (the publication date, else 1 July
         # of `year`, else the run date); null where no rate exists (README, Outputs)

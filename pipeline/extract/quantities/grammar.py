@@ -304,17 +304,19 @@ class Grammar:
                 for k, (s, e, a) in enumerate(items)]
 
     def restated(self, before: tuple[int, int, Amount], items: list[tuple[int, int, Amount]]):
-        """An amount in brackets right after another, in another currency, restates it:
-        "NOK7.5bn ($710m)", "100 euro (ca. 1 150 kroner)". Both then point to each other, and
-        a rate unit after the bracket applies to both."""
+        """An amount right after another, in another currency, that restates it: in brackets
+        ("NOK7.5bn ($710m)", "100 euro (ca. 1 150 kroner)") or after a conversion word ("187 500
+        euro, tilsvarende 1,4 millioner kroner", "37 300 dollar, eller om lag 270 000 kroner").
+        Both then point to each other, and a rate unit after a bracket applies to both."""
         (s0, e0, a0), (s1, e1, a1) = before, items[0]
-        close = re.match(r"\s*[)\]]", self.text[e1:])
-        if len(items) != 1 or not re.fullmatch(r"\s*[(\[]\s*", self.text[e0:s1]) or not close:
+        if len(items) != 1 or a0.currency is not None and a0.currency == a1.currency:
             return None
-        if a0.currency is not None and a0.currency == a1.currency:
+        gap, close = self.text[e0:s1], re.match(r"\s*[)\]]", self.text[e1:])
+        bracketed = close is not None and re.fullmatch(r"\s*[(\[]\s*", gap) is not None
+        if not bracketed and not (a0.currency and a1.currency and self.lex.conversion_re.fullmatch(gap)):
             return None
         pair = [(s0, e0, replace(a0, equivalent_of=s1)), (s1, e1, replace(a1, equivalent_of=s0))]
-        if a0.per_unit is None:
+        if bracketed and a0.per_unit is None:
             pair = self.with_rate(pair, at=e1 + close.end())
         return pair[0], pair[1:]
 

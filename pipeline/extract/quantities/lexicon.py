@@ -123,6 +123,7 @@ class Lexicon:
     rate_nouns: dict  # noun after a rate article -> its base form (the per_unit)
     rate_units: dict  # "60 dollar fatet": definite unit right after the amount -> base form
     not_per_units: set  # "per år": a yearly amount is a total, not a rate
+    conversion_words: list  # "187 500 euro, tilsvarende 1,4 millioner kroner": a restatement follows
     currency_articles: set  # "a dollar": articles that are one with a currency word
     one_word_scales: dict  # "en billion": 10^12 in Norwegian
     numbers: dict  # word -> value
@@ -200,6 +201,12 @@ class Lexicon:
         if self.rate_units:
             parts.append(rf"(?P<unit>{alt(self.rate_units)})")
         return re.compile(rf"[ \u00a0]*(?:{'|'.join(parts)})(?![\w])", re.I)
+
+    @cached_property
+    def conversion_re(self) -> re.Pattern:
+        """The gap between an amount and its restatement in another currency: ", tilsvarende ",
+        " or "."""
+        return re.compile(rf"\s*,?\s*(?:{alt(self.conversion_words)})\s+", re.I)
 
     @cached_property
     def reference_re(self) -> re.Pattern:
@@ -288,6 +295,7 @@ def build(data: dict) -> Lexicon:
         rate_nouns=d["rate_nouns"],
         rate_units=d["rate_units"],
         not_per_units={w.lower() for w in d["not_per_units"]},
+        conversion_words=d["conversion_words"],
         currency_articles={w.lower() for w in nw.get("currency_articles", [])},
         one_word_scales={norm(k): float(v) for k, v in d.get("one_word_scales", {}).items()},
         numbers=numbers,
