@@ -7,6 +7,7 @@ Money words: pipeline/lang/<lang>/money.yaml (shared codes and symbols: pipeline
 """
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import replace
 
@@ -17,7 +18,7 @@ from pipeline.extract.amounts.tables import table_amounts
 from pipeline.extract.amounts.rows import amount_row, mark_first_mentions, value_in_nok, year_of
 from pipeline.extract.quantities import INFERRED, Amount, lexicon, quantities
 from pipeline.extract.quantities.grammar import join
-from pipeline.money.currencies import AMBIGUOUS
+from pipeline.money.currencies import AMBIGUOUS, country_words
 
 __all__ = ["extract", "table_amounts", "money_spans"]
 
@@ -45,12 +46,21 @@ def _fallback_currencies(document: AnalysedDocument, stated: Counter) -> dict[st
     return {"en": english, "nb": norwegian, "nn": norwegian}
 
 
+def _named_countries(document: AnalysedDocument, candidates: tuple[str, ...]) -> list[str]:
+    """The candidates whose country (name or nationality adjective) the document names."""
+    return [c for c in candidates
+            if any(re.search(rf"(?<!\w){re.escape(w)}(?!\w)", document.text) for w in country_words(c))]
+
+
 def _resolved(a: Amount, document: AnalysedDocument, stated: Counter) -> Amount:
     """An ambiguous currency ("590 crowns", "90 kr" in English) is the one of its candidates the
-    document states most often ("2,000 Norwegian crowns"), else kroner when it may be kroner in
-    a Norwegian document; else it stays null with qualifier "ambiguous-currency"."""
+    document states most often ("2,000 Norwegian crowns"), else the only one whose country the
+    document names ("Norway", "Norwegian"), else kroner when it may be kroner in a Norwegian
+    document; else it stays null with qualifier "ambiguous-currency"."""
     named = [c for c, _ in stated.most_common() if c in a.candidates]
     norwegian = lexicon("nb").default_currency
+    if not named and len(countries := _named_countries(document, a.candidates)) == 1:
+        named = countries
     if not named and document.language in ("nb", "nn", "mixed") and norwegian in a.candidates:
         named = [norwegian]
     if not named:
