@@ -257,6 +257,12 @@ class Lexicon:
         return re.compile(rf"(?<![\w])(?:{alt(self.not_amount_columns)})(?![\w])|%", re.I)
 
 
+# money.yaml lists the lexicon keeps as written (their regexes are built from them)
+AS_WRITTEN = ("per_words", "rate_articles", "rate_nouns", "rate_units", "conversion_words", "reference_words",
+              "unit_header_lead", "not_amount_columns", "year_words", "year_before_words", "caption_words",
+              "percent_words")
+
+
 def build(data: dict) -> Lexicon:
     """A lexicon from `lexicon_data(lang)` (or the same data read back from a saved pipeline)."""
     lang, d, nw, cur = data["lang"], data["money"], data["numbers"], data["currencies"]
@@ -290,12 +296,7 @@ def build(data: dict) -> Lexicon:
         dash_kroner=d["dash_kroner"],
         negations={norm(w) for w in d["negations"]},
         coordinators={norm(w) for w in d["coordinators"]},
-        per_words=d["per_words"],
-        rate_articles=d["rate_articles"],
-        rate_nouns=d["rate_nouns"],
-        rate_units=d["rate_units"],
         not_per_units={w.lower() for w in d["not_per_units"]},
-        conversion_words=d["conversion_words"],
         currency_articles={w.lower() for w in nw.get("currency_articles", [])},
         one_word_scales={norm(k): float(v) for k, v in d.get("one_word_scales", {}).items()},
         numbers=numbers,
@@ -304,14 +305,8 @@ def build(data: dict) -> Lexicon:
         joiner={w.lower() for w in nw["joiner"]},
         articles={w.lower() for w in nw["articles"]},
         quantity_units={norm(k): tuple(v) for k, v in data["quantities"].items()},
-        reference_words=d["reference_words"],
-        unit_header_lead=d["unit_header_lead"],
-        not_amount_columns=d["not_amount_columns"],
-        year_words=d["year_words"],
-        year_before_words=d["year_before_words"],
         price_level_words={w.lower() for w in d["price_level_words"]},
-        caption_words=d["caption_words"],
-        percent_words=d["percent_words"],
+        **{key: d[key] for key in AS_WRITTEN},
     )
     lex.header_forms = {f for f, (_, _, _, header) in cur["forms"].items() if header}
     # later tables win: a currency form that is also a scale or qualifier word is that word
