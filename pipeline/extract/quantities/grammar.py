@@ -64,9 +64,7 @@ def unit_header(text: str, lex: Lexicon | None = None) -> tuple[float, str, int,
         from pipeline.extract.quantities.lexicon import lexicon
 
         lex = lexicon("nb")
-    for m in lex.unit_header_re.finditer(text):
-        g = {k.removeprefix("h_"): v for k, v in m.groupdict().items() if v}
-        cur = norm(g["cur"])
+    for m, g, cur in lex.unit_headers(text):
         mult = 1.0
         if cur in lex.units:
             currency, mult = lex.units[cur]
@@ -84,7 +82,7 @@ def mask(text: str, lex: Lexicon) -> str:
     """Blank out reference numbers and unit headers (offsets stay the same)."""
     chars = list(text)
     spans = [m.span() for m in lex.reference_re.finditer(text)]
-    spans += [m.span() for m in lex.unit_header_re.finditer(text)]
+    spans += [m.span() for m, _, _ in lex.unit_headers(text)]
     for s, e in spans:
         chars[s:e] = " " * (e - s)
     return "".join(chars)

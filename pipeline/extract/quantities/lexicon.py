@@ -154,7 +154,7 @@ class Lexicon:
         """Form -> ISO code of the forms a table header may name its unit with ("(i 1 000 kr)",
         "(NOK million)", "salg i mrd. dollar"): codes, symbols, CLDR names, defaults."""
         out = {code.lower(): code for code in self.codes}
-        out.update({f: c.code for f, c in self.currency_forms.items() if f in self.header_forms})
+        out.update({f: c.code for f, c in self.currency_forms.items() if f in self.header_forms and c.code})
         return out
 
     @cached_property
@@ -215,17 +215,29 @@ class Lexicon:
 
     @cached_property
     def unit_header_re(self) -> re.Pattern:
+        """A table header or caption naming a unit: "(i 1 000 kr)", "(NOK million)", "salg i mrd.
+        dollar". Its currency is any word or two here (a regex of every currency form takes
+        seconds to compile); `unit_headers` keeps the matches whose currency is one."""
         scales = alt(self.scales)
-        curs = alt([*self.currencies, *self.units])
+        word = r"[^\s\d()][^\s()]*"
         lead = alt(self.unit_header_lead)
         thousand = r"1(?:[ .,\u00a0]?000)+"
-        body = (rf"(?:(?P<num>{thousand})\s*)?(?:(?P<scale>{scales})\s*)?(?P<cur>{curs})"
+        body = (rf"(?:(?P<num>{thousand})\s*)?(?:(?P<scale>{scales})\s*)?(?P<cur>{word}(?:\s+{word}){{0,2}}?)"
                 rf"(?:\s+(?P<scale2>{scales}|{thousand}))?")
         return re.compile(
             rf"\(\s*(?:(?:{lead})\s+)?{body}\s*\)"
             rf"|(?<![\w])(?:{lead})\s+{body.replace('?P<', '?P<h_')}(?=\s*(?:[).;:]|$))",
             re.I,
         )
+
+    def unit_headers(self, text: str):
+        """The unit headers of a text: (match, its groups without the "h_" prefix, the ISO code
+        or "mNOK"-style unit it names)."""
+        for m in self.unit_header_re.finditer(text):
+            g = {k.removeprefix("h_"): v for k, v in m.groupdict().items() if v}
+            cur = norm(g["cur"])
+            if cur in self.units or self.currencies.get(cur):
+                yield m, g, cur
 
     @cached_property
     def quantity_re(self) -> re.Pattern:
