@@ -91,7 +91,7 @@ def extract(document: AnalysedDocument) -> list[dict]:
             others = [(s.start_char - sent.start_char, s.end_char - sent.start_char) for s in spans
                       if s is not span and sent.start_char <= s.start_char < sent.end_char]
             year = year_of(sent.text, span.start_char - sent.start_char, span.end_char - sent.start_char, others)
-            rows.append(amount_row(offset, span, a, year))
+            rows.append(amount_row(offset, span, a, year, span._.quantity.chars))
     rows.extend(table_amounts(document))
     rows.sort(key=lambda r: r["start"])
     mark_first_mentions(rows)

@@ -29,8 +29,12 @@ def year_of(sentence: str, start: int, end: int, others: list[tuple[int, int]]) 
     return int(found[-1].group(1)) if found else None
 
 
-def amount_row(offset: int, span: Span, a: Amount, year: int | None) -> dict:
+def amount_row(offset: int, span: Span, a: Amount, year: int | None, chars: tuple[int, int] | None = None) -> dict:
+    """The row of an amount found at `span` (its exact characters `chars`, when known, give
+    start, end and text: "€32m" rather than the token "€32m.")."""
     row = provenance(offset, span)
+    if chars is not None:
+        row.update(start=offset + chars[0], end=offset + chars[1], text=span.doc.text[chars[0]:chars[1]])
     row.update(value=a.value, low=a.low, high=a.high, currency=a.currency, qualifier=a.qualifier,
                year=year, source_rule=f"{SOURCE_RULE}:{a.rule}", per_unit=a.per_unit,
                equivalent_of=None if a.equivalent_of is None else offset + a.equivalent_of)

@@ -23,7 +23,8 @@ INFERRED = "currency_inferred"
 class Quantity:
     """A parsed quantity: money (unit = ISO currency, None while only implied), percent
     (unit "%"), percentage points ("pp"), durations (unit year/month/week/day) or counts
-    (unit = the counted noun). Money keeps its `amount`."""
+    (unit = the counted noun). Money keeps its `amount`; `chars` are its exact characters in
+    the text (the component's token span may take in a "." glued to its last token: "€32m.")."""
     kind: str
     value: float
     low: float
@@ -31,6 +32,7 @@ class Quantity:
     unit: str | None
     qualifier: str | None = None
     amount: Amount | None = None
+    chars: tuple[int, int] | None = None
 
 
 def _stem_hit(word: str, stems: list[str]) -> bool:
