@@ -76,6 +76,17 @@ AMOUNTS = pa.schema(
         # true for the first row (by offset) of each distinct amount (low, high, currency) in its
         # document, false for a repeat (the same amount in title and body): sum where first_mention
         ("first_mention", pa.bool_()),
+        # the unit of a rate ("tonn" for "590 kroner per tonn", "kWh"); null for a total
+        ("per_unit", _str),
+        # a conversion ("NOK7.5bn ($710m)", "2 mill. euro, tilsvarende 23 mill. kroner"): the `start`
+        # of the row (same doc_id) this one restates in another currency; the two point to each other
+        ("equivalent_of", _int),
+        # value, low and high in NOK at the ECB rate of fx_date (the publication date, else 1 July
+        # of `year`, else the run date); null where no rate exists (README, Outputs)
+        ("value_nok", _float),
+        ("low_nok", _float),
+        ("high_nok", _float),
+        ("fx_date", pa.date32()),
     ]
 )
 
