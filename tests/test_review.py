@@ -149,6 +149,9 @@ def test_charts_are_svg_with_escaped_labels():
                {"year": 2030, "currency": "NOK", "low": 2.5e10, "first_mention": False},  # a repeat: not summed
                {"year": None, "currency": "EUR", "low": 5e8, "first_mention": True}]
     svg = amounts_by_year(amounts)
+    rate_and_conversion = [{"year": 2030, "currency": "NOK", "low": 590.0, "per_unit": "tonn", "first_mention": True},
+                           {"year": 2030, "currency": "USD", "low": 7e8, "start": 10, "equivalent_of": 0, "first_mention": True}]
+    assert amounts_by_year(amounts + rate_and_conversion) == svg  # a rate and the second of a pair add nothing
     assert "NOK billion" in svg and "EUR million" in svg and "no year" in svg
     assert ">25<" in svg and ">500<" in svg  # the bars' values
     in_nok = [dict(a, value_nok=a["low"] * (11.5 if a["currency"] == "EUR" else 1)) for a in amounts]
