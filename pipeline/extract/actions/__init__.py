@@ -25,14 +25,17 @@ from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import cells, make_row
 from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
-    clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author, org_token_ids,
-    phrase_before,
+    clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author, is_pronoun, org_token_ids,
+    phrase_before, subject_token,
 )
+from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities import in_range
 
 SPANS_KEY = "action_cues"
 MAX_CHARS = 500
 _MODAL_FAMILIES = ("should", "must")
+# cues in the passive or impersonal voice: the actor is the one named before, else the author
+_IMPERSONAL = {"commit_passive", "commit_easier", "commit_through"}
 _VERB_CUES = {"propose_verb", "recommend_verb", "demand_verb", "commit_want"}
 
 
@@ -78,7 +81,12 @@ def _shared() -> dict:
         "first_person": words("first_person"),
         "passive": words("passive_auxiliaries"),
         "complementizers": words("complementizers"),
+        "relative_pronouns": words("relative_pronouns"),
+        "change_verbs": frozenset(language_data.union("targets", "increase_verbs") + language_data.union("targets", "decrease_verbs")),
+        "deadline_words": frozenset(w for w in language_data.union("dates", "deadline_words") if " " not in w),
+        "agent_prepositions": words("agent_prepositions"),
         "infinitive_markers": words("infinitive_markers"),
+        "measure_nouns": re.compile("|".join(f"(?:{p})" for p in language_data.union("actions", "measure_nouns"))),
         "verb_form": re.compile("|".join(language_data.union("actions", "verb_forms"))),
         "phase": re.compile(rf"^\s*(?:{phase})\s*\d+\s*[:.]?\s*$", re.I),
     }
@@ -152,12 +160,18 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         return False
     if prev is not None and (prev.lower_ in _shared()["past"] or prev.lower_ in lex["negations"]):
         return False
-    if doc.has_annotation("POS") and cue.label_ in _VERB_CUES and cue[0].pos_ not in ("VERB", "AUX"):
+    if doc.has_annotation("POS") and cue.label_ in _VERB_CUES and cue[0].pos_ not in ("VERB", "AUX") and \
+            (doc.lang_ == "en" or (prev is not None and prev.pos_ == "DET")):
         return False  # "unveils plan to", "demand will triple": a noun, not the cue verb
-    if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in _shared()["perfect"]):
-        return False  # "the agency recommended": a past event, not a recommendation now
+    if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in _shared()["perfect"]) \
+            and cue.label_ != "commit_promise":
+        return False  # "the agency recommended": a past event, not a recommendation now (a promise made holds)
     if family in (*_MODAL_FAMILIES, "commit") and any(w in lex["subordinators"] for w in before):
         return False
+    if cue.label_ in _IMPERSONAL and any(w in _shared()["complementizers"] or w in lex["negations"] for w in before):
+        return False  # "han tar ikke for gitt at lånet skal innvilges": someone's expectation
+    if family in (*_MODAL_FAMILIES, "commit") and _states_target(doc, sent, cue):
+        return False  # "må reduseres med en halvpart innen 2030": a target (targets reads it)
     if family in _MODAL_FAMILIES:
         clause_end = cue.end
         while clause_end < sent.end and doc[clause_end].text not in (",", ";", "–", ":"):
@@ -172,13 +186,19 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         if not in_range(doc, sent.start_char, sent.end_char, ("money",)):
             return False  # a budget commitment names an amount
     if cue.label_ in ("demand_verb", "commit_want", "propose_verb", "recommend_verb") and prev is not None:
+        if _measure_relative(doc, sent, prev):
+            return True  # "X er blant tiltakene som foreslås": X is proposed
         if prev.lower_ in lex["descriptive_subjects"] or prev.lower_ in _shared()["determiners"]:
             return False
     if family == "commit" and prev is not None and prev.i > sent.start and doc[prev.i - 1].lower_ in lex["relative_heads"]:
         return False
     if cue.label_ == "commit_will":
-        if prev is None:
-            return False
+        if prev is None:  # a headline without its subject ("Vil fjerne etterslepet")
+            return cue[0].is_title
+        subject = subject_token(cue[0])
+        if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not any(
+                w.lower_ in lex["descriptive_subjects"] for w in (subject, *subject.lefts)):
+            return True  # the parse names who will act ("Det nye fondet skal blant annet forsterke ...")
         first_in_sent = prev.i == sent.start
         ok = (bool(lex["_commit_subject"].match(prev.lower_)) or prev.i in orgs
               or (prev.is_title and not first_in_sent and prev.lower_ not in lex["descriptive_subjects"])
@@ -186,6 +206,23 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         if not ok:
             return False
     return True
+
+
+def _states_target(doc: Doc, sent: Span, cue: Span) -> bool:
+    """The cue's clause changes a quantity by a deadline: a change verb and "innen/by <year>"."""
+    end = cue.end
+    while end < sent.end and doc[end].text not in (",", ";", "–", ":"):
+        end += 1
+    words = [t.lower_ for t in doc[cue.start:end]]
+    change = _shared()["change_verbs"]
+    return any(w in change for w in words) and any(
+        a in _shared()["deadline_words"] and is_year(b.rstrip(".")) for a, b in zip(words, words[1:]))
+
+
+def _measure_relative(doc: Doc, sent: Span, prev) -> bool:
+    """`prev` is "som"/"that" after a noun of measures ("blant hovedgrepene som foreslås")."""
+    return prev.lower_ in _shared()["relative_pronouns"] and prev.i > sent.start and \
+        bool(_shared()["measure_nouns"].match(doc[prev.i - 1].lower_))
 
 
 # --- actor and addressee ------------------------------------------------------------------
@@ -223,6 +260,19 @@ def _subject_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
     return doc[words[0].i : words[-1].i + 1].text
 
 
+def _agent_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
+    """The agent phrase right after a cue ("i oppdrag av Klima- og miljødepartementet å ...")."""
+    if cue.end < sent.end and doc[cue.end].lower_ in _shared()["agent_prepositions"]:
+        words = []
+        for tok in doc[cue.end + 1 : min(sent.end, cue.end + 8)]:
+            if tok.lower_ in _shared()["infinitive_markers"] or (tok.is_punct and tok.text != "-"):
+                break
+            words.append(tok)
+        if words:
+            return doc[words[0].i : words[-1].i + 1].text
+    return None
+
+
 def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str | None,
                         speaker: str | None) -> tuple[str | None, str | None]:
     family = modality_of(cue.label_)
@@ -258,12 +308,18 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
         return _as_actor(cue[1].text, lex, author, speaker), None
     if cue.label_ in ("commit_budget", "demand_expect"):
         gov = next((t for t in cue if lex["_commit_subject"].match(t.lower_)), None)
-        return (gov.text if gov is not None else author), None
+        return (gov.text if gov is not None else None), None
+    if cue.label_ in _IMPERSONAL:  # "Det skal oppnemnast ...", "will be capped": who spoke before
+        return speaker, None
+    if cue.label_ == "commit_task":  # "X har fått i oppdrag av Y å ...": Y gives the task to X
+        return _agent_after(doc, cue, sent, lex), subject
     if cue.label_ == "demand_passive":
         return author, subject
     if _is_passive(doc, cue):
-        return speaker or author, None
-    actor = _as_actor(subject, lex, author, speaker) or speaker or author
+        return speaker, None
+    if subject is None and cue.label_ == "commit_plan":  # "legger regjeringen opp til ..."
+        subject = _subject_after(doc, cue[:1], sent, lex)
+    actor = _as_actor(subject, lex, author, speaker) or speaker
     addressee = dep_complement_subject(cue[0])
     nxt = doc[cue.end : min(cue.end + 6, sent.end)]
     if addressee is not None:
@@ -295,6 +351,7 @@ def _row(offset: int, doc: Doc, start: int, end: int, sent, *, verb, actor, addr
 
 def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tuple[int, int]]) -> list[dict]:
     rows = []
+    named: list[str | None] = [None]  # the last actor a cue's subject named in the document
     for cs in cue_sentences(document, SPANS_KEY, label_order("actions")):
         lex = _lex(cs.lang)
         doc, sent = cs.doc, cs.sent
@@ -316,6 +373,10 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
             while chain[-1] + 1 < len(parts) and parts[chain[-1] + 1].coordinated:
                 chain.append(chain[-1] + 1)
             actor, addressee = actor_and_addressee(doc, sent, cue, lex, author, speaker)
+            if actor is None or is_pronoun(actor):  # passive, impersonal or a pronoun: the actor named before
+                addressee, actor = (named[0] or author) if addressee == actor else addressee, named[0] or author
+            elif modality_of(cue.label_) not in _MODAL_FAMILIES and actor != author:
+                named[0] = actor
             for j in chain:
                 done.add(j)
                 c = parts[j]

@@ -25,7 +25,7 @@ def _alt(key: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _deadline_before() -> re.Pattern:
+def deadline_before() -> re.Pattern:
     """What stands before a deadline year ("innen utgangen av", "by the end of")."""
     return re.compile(rf"\b(?:{_alt('deadline_words')})(?:\s+(?:{_alt('deadline_end_words')})\s+(?:{_alt('deadline_of')}))?\s+$", re.I)
 
@@ -53,6 +53,30 @@ class CueSentence:
         return self.seg.lang or "nb"
 
 
+_SENTENCE_END = re.compile(r"[.!?:;…]$")
+
+
+def _ends_sentence(tok) -> bool:
+    """A token after which a new sentence may start: final punctuation or a line break."""
+    return bool(_SENTENCE_END.search(tok.text)) or "\n" in tok.whitespace_ or tok.is_space
+
+
+def statement_sentence(span: Span) -> Span:
+    """The sentence holding `span`, where a parser's sentence boundaries that do not follow
+    final punctuation or a line break are ignored ("... innen | 2030." is one sentence): a
+    parser may cut a sentence before its deadline year or after a comma; the sentencizer does not."""
+    sent = sentence_of(span)
+    doc = span.doc
+    if not doc.has_annotation("DEP"):
+        return sent
+    start, end = sent.start, sent.end
+    while start > 0 and not _ends_sentence(doc[start - 1]):
+        start = doc[start - 1].sent.start
+    while end < len(doc) and not _ends_sentence(doc[end - 1]):
+        end = doc[end].sent.end
+    return doc[start:end]
+
+
 def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int]) -> Iterator[CueSentence]:
     """Every sentence holding at least one cue span under `doc.spans[key]`, cues in text order
     (cues over the same words in the `order` of their pattern names)."""
@@ -62,7 +86,7 @@ def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int]) -
         by_sent: dict[int, list[Span]] = {}
         sents: dict[int, Span] = {}
         for cue in sorted(doc.spans[key], key=lambda s: (s.start, -s.end, order.get(s.label_, len(order)))):
-            sent = sentence_of(cue)
+            sent = statement_sentence(cue)
             by_sent.setdefault(sent.start, []).append(cue)
             sents[sent.start] = sent
         for start in sorted(by_sent):
@@ -88,27 +112,42 @@ def document_year(document: AnalysedDocument) -> int | None:
     if document.published:
         return document.published.year
     years = Counter(int(m.group(1)) for m in YEAR_WORD.finditer(document.text)
-                    if not _deadline_before().search(document.text, max(0, m.start() - 30), m.start()))
+                    if not deadline_before().search(document.text, max(0, m.start() - 30), m.start()))
     if not years:
         return None
     top = max(years.values())
     return min(y for y, n in years.items() if n == top)
 
 
+_LIST_JOIN = re.compile(r"\s*(?:,|,?\s+(?:og|and|&)\b)\s*")
+
+
 def document_author(document: AnalysedDocument, orgs: list[dict] | None = None) -> str | None:
-    """The organisation(s) that wrote the document, when it names them near the top (a title
-    page or byline): the organisations of `orgs` that occur in the first 400 characters."""
+    """The organisation that wrote the document, when it names it near the top (a title page or
+    byline): the first of the organisations of `orgs` found in the first 400 characters, with the
+    ones listed right after it ("Siva og Innovasjon Norge", "A, B, and C have jointly submitted"):
+    one actor, never every organisation the top names."""
     if not orgs:
         return None
-    head = document.text[:400].casefold()
-    found = []
+    head = document.text[:400]
+    low = head.casefold()
+    found = []  # (start, end, name) of each organisation's first mention
     for o in orgs:
-        forms = [o.get("name") or "", *(o.get("aliases") or [])]
-        positions = [head.find(f.casefold()) for f in forms if f and len(f) > 2]
-        positions = [p for p in positions if p >= 0]
-        if positions:
-            found.append((min(positions), o["name"]))
-    return ", ".join(name for _, name in sorted(found)) or None
+        forms = [f for f in [o.get("name") or "", *(o.get("aliases") or [])] if len(f) > 2]
+        spans = [(p, p + len(f)) for f in forms if (p := low.find(f.casefold())) >= 0]
+        if spans:
+            first = min(spans)
+            found.append((first[0], max(e for s, e in spans if s == first[0]), o["name"]))
+    if not found:
+        return None
+    found.sort()
+    names, end = [found[0][2]], found[0][1]
+    for s, e, name in found[1:]:
+        if s < end or not _LIST_JOIN.fullmatch(head[end:s]):
+            break
+        names.append(name)
+        end = e
+    return ", ".join(names)
 
 
 def org_token_ids(doc: Doc) -> set[int]:
@@ -137,26 +176,70 @@ def phrase_before(doc: Doc, start: int, stop: int, skip: set[str], max_tokens: i
     return doc[toks[0].i : toks[-1].i + 1].text
 
 
-def dep_subject(tok, passive: bool = False) -> str | None:
-    """With a dependency parse: the subject of the clause `tok` belongs to (for a modal or
-    auxiliary, the subject of its main verb), without leading determiners. `passive` also
-    accepts a passive subject. None without a parse or a subject."""
-    doc = tok.doc
-    if not doc.has_annotation("DEP"):
+@lru_cache(maxsize=1)
+def _deps() -> dict[str, frozenset[str]]:
+    return {k: frozenset(language_data.union("clauses", k)) for k in ("subject_deps", "passive_subject_deps", "expletive_deps", "verb_chain", "pronouns")}
+
+
+def subject_token(tok, passive: bool = False):
+    """With a dependency parse: the head of the subject of the clause `tok` belongs to (for a
+    modal, auxiliary or infinitive, the subject of the verb chain it is part of); an expletive
+    "det"/"it" counts as none. None without a parse or a subject."""
+    if not tok.doc.has_annotation("DEP"):
         return None
-    verb = tok.head if tok.dep_ in ("aux", "auxpass") else tok
-    deps = ("nsubj", "nsubjpass", "nsubj:pass") if passive else ("nsubj",)
-    for child in verb.children:
-        if child.dep_ in deps:
-            toks = [t for t in doc[child.left_edge.i : child.right_edge.i + 1]]
-            if len(toks) > 8:  # a long phrase: the words up to its head noun
-                toks = list(doc[child.left_edge.i : child.i + 1])
-            while toks and (toks[0].lower_ in _determiners() or toks[0].is_punct):
-                toks = toks[1:]
-            while toks and toks[-1].is_punct and toks[-1].text != ")":
-                toks = toks[:-1]
-            if toks and len(toks) <= 8:
-                return doc[toks[0].i : toks[-1].i + 1].text
+    deps = _deps()
+    verb = tok
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ in deps["expletive_deps"]:
+                return None
+            if child.dep_ in deps["subject_deps"] or (passive and child.dep_ in deps["passive_subject_deps"]):
+                return child
+        if verb.dep_ not in deps["verb_chain"] or verb.head is verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def is_pronoun(phrase: str | None) -> bool:
+    """A phrase that names nobody by itself ("De", "they", "dette")."""
+    return phrase is not None and phrase.lower() in _deps()["pronouns"]
+
+
+def dep_subject(tok, passive: bool = False) -> str | None:
+    """With a dependency parse: the subject of the clause `tok` belongs to (see
+    `subject_token`), without leading determiners. `passive` also accepts a passive subject."""
+    child = subject_token(tok, passive)
+    return None if child is None else _phrase(child)
+
+
+def outer_subject(tok, names=None) -> str | None:
+    """With a dependency parse: the subject, naming someone (by default a noun or name; else
+    tokens `names` accepts), of the outermost clause that holds `tok` ("Norway aims to cut ...";
+    "Solberg said the industry will cut ..." -> Solberg). None without a parse or such a subject."""
+    names = names or (lambda t: t.pos_ in ("NOUN", "PROPN"))
+    found, seen = None, set()
+    while tok is not None and tok.i not in seen:
+        seen.add(tok.i)
+        child = subject_token(tok, passive=True)
+        if child is not None and names(child):
+            found = child
+        tok = tok.head if tok.head is not tok else None
+    return None if found is None else _phrase(found)
+
+
+def _phrase(child) -> str | None:
+    """The words of the subject headed by `child`, without leading determiners."""
+    doc = child.doc
+    toks = [t for t in doc[child.left_edge.i : child.right_edge.i + 1]]
+    if len(toks) > 8:  # a long phrase: the words up to its head noun
+        toks = list(doc[child.left_edge.i : child.i + 1])
+    while toks and (toks[0].lower_ in _determiners() or toks[0].is_punct):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text != ")":
+        toks = toks[:-1]
+    if toks and len(toks) <= 8:
+        return doc[toks[0].i : toks[-1].i + 1].text
     return None
 
 

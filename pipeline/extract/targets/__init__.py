@@ -24,7 +24,8 @@ from pipeline.extract.common import clauses
 from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import make_row
 from pipeline.extract.common.statements import (
-    clause_at, cue_sentences, document_author, document_year, org_token_ids, phrase_before,
+    clause_at, cue_sentences, deadline_before, document_author, document_year, is_pronoun, org_token_ids,
+    outer_subject, phrase_before,
 )
 from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
 from pipeline.extract.quantities import in_range, with_default_currency
@@ -47,6 +48,8 @@ def _lex(lang: str | None) -> dict:
     lex["_context"] = re.compile(lex["goal_context"], re.I)
     lex["_forecast"] = re.compile(lex["forecast"], re.I)
     lex["_conditional"] = re.compile(lex["conditional"], re.I)
+    for key in ("own_undertakings", "criticism", "spending", "goal_words"):
+        lex["_" + key] = re.compile(lex[key], re.I)
     return lex
 
 
@@ -99,13 +102,25 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
     while clause_start > sent.start and doc[clause_start - 1].text not in (",", ";", "–", ":"):
         clause_start -= 1
     before = doc[clause_start : cue.start].text
-    if label != "goal_is" and lex["_forecast"].search(sent.text):
-        return False
+    forecast = lex["_forecast"].search(sent.text)
+    if label != "goal_is" and forecast and not lex["_own_undertakings"].search(sent.text, 0, forecast.start()):
+        return False  # a forecast, unless of one's own project ("The expansion is expected to ... by 2028")
+    if label in ("goal_is", "goal_set") and lex["_criticism"].search(sent.text):
+        return False  # someone else's goal criticised: their statement is elsewhere
+    words = {t.lower_ for t in doc[clause_start : sent.end]}
+    if label == "value_in_year" and words & set(lex["past_markers"]) and not words & set(lex["modals"]) \
+            and not lex["_goal_words"].search(sent.text):
+        return False  # "har tildelt 450 millioner kroner mer i 2020": a report of the past
+    if label in ("by_year", "value_in_year") and lex["_spending"].search(sent.text) and \
+            not lex["_goal_words"].search(sent.text):
+        return False  # money to be spent by a year is an action (actions reads it)
+    if label == "end_state" and not (words & set(lex["modals"]) or years(sent.text) or len(sent) <= 8):
+        return False  # a word of an end state in passing, not a stated one
     if lex["_conditional"].search(before):
         return False
     if label == "become" and cue.start > sent.start and doc[cue.start - 1].lower_ in lex["expletives"]:
         return False  # "Det skal bli spennende": no one's goal
-    if label in ("by_year", "change_by_year", "value_in_year") and year is not None:
+    if label in ("by_year", "change_by_year", "value_in_year", "from_year") and year is not None:
         if doc_year is not None and year <= doc_year:
             return False
     if label == "value_in_year" and not lex["_context"].search(sent.text):
@@ -170,6 +185,15 @@ def target_fields(text: str, quantities: list, doc_year: int | None, lex: dict) 
     }
 
 
+_PEOPLE = ("PER", "PERSON", "GPE", "GPE_ORG", "GPE_LOC", "ORG", "NORP")
+
+
+@lru_cache(maxsize=4)
+def _commit_subject(lang: str | None) -> re.Pattern:
+    """Words naming an actor by themselves ("regjeringen", "government"): actions.yaml's commit subjects."""
+    return re.compile(language_data.theme(lang, "actions")["commit_subjects"])
+
+
 def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
     doc, sent = cs.doc, cs.sent
     speaker = clauses.attribution(sent.text, cs.lang)
@@ -196,6 +220,10 @@ def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
                     run.append(t)
             if run:
                 return doc[run[0].i : run[-1].i + 1].text
+    people = {t.i for t in sent if t.ent_type_ in _PEOPLE} | orgs
+    subject = outer_subject(cue[0], lambda t: t.i in people or bool(_commit_subject(cs.lang).match(t.lower_)))
+    if subject and not is_pronoun(subject):
+        return subject
     if cue.label_ == "become" and cue.start > sent.start:
         subject = phrase_before(doc, sent.start, cue.start, set(lex["actor_skip"]), max_tokens=4)
         if subject and subject.lower() not in lex["author_words"]:
@@ -230,9 +258,44 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
             s, e = clauses.window(text, s, e, max(s, cues[0].start_char - sent.start_char), MAX_CHARS)
         if e - s < 8 or e - s > MAX_CHARS:
             continue
-        s, e = s + sent.start_char, e + sent.start_char
-        row = make_row(cs.offset, cs.doc, s, e, sent)
-        row.update(target_fields(row["text"], quantities(cs.doc, s, e, cs.lang), doc_year, lex))
-        row.update(actor=_actor(cs, cues[0], lex, author), source_rule="target:" + "+".join(dict.fromkeys(c.label_ for c in cues)))
-        rows.append(row)
+        actor = _actor(cs, cues[0], lex, author)
+        rule = "target:" + "+".join(dict.fromkeys(c.label_ for c in cues))
+        first = None
+        for ps, pe in deadline_pieces(text, s, e, doc_year):
+            ps, pe = ps + sent.start_char, pe + sent.start_char
+            row = make_row(cs.offset, cs.doc, ps, pe, sent)
+            row.update(target_fields(row["text"], quantities(cs.doc, ps, pe, cs.lang), doc_year, lex))
+            if first is not None and row["metric"] is None:  # "..., 70 prosent innan 2040": the change named first
+                row.update(metric=first["metric"], direction=first["direction"])
+            row.update(actor=actor, source_rule=rule)
+            rows.append(row)
+            first = first or row
     return rows
+
+
+def deadline_pieces(text: str, start: int, end: int, doc_year: int | None) -> list[tuple[int, int]]:
+    """[start, end) of `text` cut after each deadline ("innan 2030", "by 2040") but the last, when
+    it names two or more future deadlines: "40 prosent innan 2030, 70 prosent innan 2040 og
+    netto null innan 2050" is three targets, each with its own year."""
+    ends = [m.end() for m in YEAR_IN_TEXT.finditer(text, start, end)
+            if (doc_year is None or int(m.group(1)) > doc_year)
+            and deadline_before().search(text, max(start, m.start() - 30), m.start())]
+    if len(ends) < 2:
+        return [(start, end)]
+    pieces, pos = [], start
+    for cut in ends[:-1]:
+        pieces.append((pos, cut))
+        pos = cut + _piece_gap(text, cut, end)
+    pieces.append((pos, end))
+    return [(s, e) for s, e in pieces if e - s >= 8]
+
+
+@lru_cache(maxsize=1)
+def _gap() -> re.Pattern:
+    joins = "|".join(language_data.union("targets", "piece_joins"))
+    return re.compile(rf"[\s,;]*(?:(?:{joins})\s+)?")
+
+
+def _piece_gap(text: str, pos: int, end: int) -> int:
+    """How many characters after a deadline belong to no piece: a comma and "og"/"and"."""
+    return _gap().match(text, pos, end).end() - pos
