@@ -82,6 +82,7 @@ def _shared() -> dict:
         "passive": words("passive_auxiliaries"),
         "complementizers": words("complementizers"),
         "relative_pronouns": words("relative_pronouns"),
+        "modal_words": words("modal_words"),
         "change_verbs": frozenset(language_data.union("targets", "increase_verbs") + language_data.union("targets", "decrease_verbs")),
         "deadline_words": frozenset(w for w in language_data.union("dates", "deadline_words") if " " not in w),
         "agent_prepositions": words("agent_prepositions"),
@@ -132,11 +133,17 @@ def action_verb(doc: Doc, start: int, end: int, cue: Span | None, lex: dict) -> 
                 if _shared()["verb_form"].fullmatch(w) or cue.doc.lang_ == "en":
                     return w[:-1] if w.endswith("es") else (w[:-3] + "e" if w.endswith("ast") else w)
     if cue is not None:
-        verb = next((t for t in cue if not lex["_commit_subject"].match(t.lower_)), cue[0])
+        skip = _shared()["modal_words"]
+        verb = next((t for t in cue if not lex["_commit_subject"].match(t.lower_) and t.lower_ not in skip
+                     and t.lower_ not in lex["actor_skip"]), cue[0])
         w = verb.lower_
         if w in _shared()["cue_lemmas"]:
             return _shared()["cue_lemmas"][w]
-        return w[:-1] if cue.doc.lang_ != "en" and re.fullmatch(r"\w{2,}[ei]r", w) else w
+        if cue.doc.lang_ != "en" and re.fullmatch(r"\w{2,}(?:[ei]r|ast)", w):  # "planlegger", "utdjupast"
+            return w[:-1] if w.endswith("r") else w[:-3] + "e"
+        if cue.doc.lang_ != "en" and cue.label_ in _IMPERSONAL and re.fullmatch(r"\w{3,}es", w):  # "styrkes"
+            return w[:-1]
+        return w
     return None
 
 
@@ -317,8 +324,8 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
         return author, subject
     if _is_passive(doc, cue):
         return speaker, None
-    if subject is None and cue.label_ == "commit_plan":  # "legger regjeringen opp til ..."
-        subject = _subject_after(doc, cue[:1], sent, lex)
+    if subject is None and cue.label_ == "commit_plan" and 1 < len(cue) - 2 <= 4:  # "legger regjeringen opp til ..."
+        subject = cue[1:-2].text
     actor = _as_actor(subject, lex, author, speaker) or speaker
     addressee = dep_complement_subject(cue[0])
     nxt = doc[cue.end : min(cue.end + 6, sent.end)]

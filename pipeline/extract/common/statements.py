@@ -105,14 +105,22 @@ def clause_at(text: str, pos: int, parts: list[clauses.Clause]) -> int:
     return best
 
 
+@lru_cache(maxsize=1)
+def _from_rules() -> list[re.Pattern]:
+    """A year a rule starts from ("Fra 2025 skal alle ..."): a deadline, not the document's year."""
+    return [re.compile(r, re.I) for r in language_data.union("targets", "from_rule")]
+
+
 def document_year(document: AnalysedDocument) -> int | None:
     """The year the document was written: the year of its publication date (`published`, found
     by metadata.published_date when it was read), else the year mentioned most often (ties: the
     earlier), not counting deadlines ("innen 2030", "by 2026"). None when the text names no year."""
     if document.published:
         return document.published.year
+    rules = {m.start(1) for rx in _from_rules() for m in rx.finditer(document.text)}
     years = Counter(int(m.group(1)) for m in YEAR_WORD.finditer(document.text)
-                    if not deadline_before().search(document.text, max(0, m.start() - 30), m.start()))
+                    if not deadline_before().search(document.text, max(0, m.start() - 30), m.start())
+                    and m.start() not in rules)
     if not years:
         return None
     top = max(years.values())

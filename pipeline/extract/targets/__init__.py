@@ -73,8 +73,20 @@ def quantities(doc, start: int, end: int, lang: str | None) -> list[tuple[int, i
     out = []
     for span in in_range(doc, start, end):
         q = with_default_currency(span._.quantity, lang)
-        out.append((span.start_char - start, span.end_char - start, float(q.value), q.unit))
+        s, e = span.start_char - start, span.end_char - start
+        if q.high is not None and q.high < q.low and is_year(f"{q.low:.0f}"):
+            out.append((s, e, float(q.high), q.unit))  # "innan 2030 og 80 prosent": a year, then the value
+        elif q.high is not None and q.high != q.low and _value_from().search(doc.text, max(0, span.start_char - 12), span.start_char):
+            out += [(s, s + 1, float(q.low), q.unit), (e - 1, e, float(q.high), q.unit)]  # "fra 10 til 60 prosent"
+        else:
+            out.append((s, e, float(q.value), q.unit))
     return sorted(out)
+
+
+@lru_cache(maxsize=1)
+def _value_from() -> re.Pattern:
+    """The word before a change's range ("fra 10 til 60 prosent": from the baseline to the target)."""
+    return re.compile(rf"\b(?:{'|'.join(language_data.union('targets', 'value_from'))})\s+$", re.I)
 
 
 # --- cue filtering ------------------------------------------------------------------------
