@@ -25,8 +25,8 @@ from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import cells, make_row
 from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
-    clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author, is_pronoun, org_token_ids,
-    phrase_before, subject_token,
+    clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author, is_pronoun, named_subject,
+    org_token_ids, phrase_before, subject_token,
 )
 from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities import in_range
@@ -54,6 +54,7 @@ def _lex(lang: str | None) -> dict:
     lex["_commit_subject"] = re.compile(lex["commit_subjects"])
     lex["_leads"] = {m: re.compile(p, re.I) for m, p in lex["list_leads"].items()}
     lex["_lead_negative"] = re.compile(lex["list_lead_negative"], re.I)
+    lex["_proposal_owner"] = re.compile(lex["proposal_owner"])
     return lex
 
 
@@ -195,17 +196,19 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
     if cue.label_ in ("demand_verb", "commit_want", "propose_verb", "recommend_verb") and prev is not None:
         if _measure_relative(doc, sent, prev):
             return True  # "X er blant tiltakene som foreslås": X is proposed
-        if prev.lower_ in lex["descriptive_subjects"] or prev.lower_ in _shared()["determiners"]:
-            return False
+        impersonal = prev.lower_ in lex["impersonal_subjects"] and _is_passive(doc, cue)
+        if (prev.lower_ in lex["descriptive_subjects"] and not impersonal) or prev.lower_ in _shared()["determiners"]:
+            return False  # "Dette krever ...", not the impersonal "Det foreslås ..."
     if family == "commit" and prev is not None and prev.i > sent.start and doc[prev.i - 1].lower_ in lex["relative_heads"]:
         return False
     if cue.label_ == "commit_will":
-        if prev is None:  # a headline without its subject ("Vil fjerne etterslepet")
-            return cue[0].is_title
+        if prev is None:  # a headline without its subject ("Vil fjerne etterslepet"; "Skal ..." states a purpose)
+            return cue[0].is_title and cue[0].lower_ in lex["headline_modals"]
         subject = subject_token(cue[0])
         if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not any(
-                w.lower_ in lex["descriptive_subjects"] for w in (subject, *subject.lefts)):
-            return True  # the parse names who will act ("Det nye fondet skal blant annet forsterke ...")
+                w.lower_ in lex["descriptive_subjects"] for w in (subject, *subject.lefts)) and not any(
+                t.lower_ in _shared()["complementizers"] or t.lower_ in lex["opinion_verbs"] for t in doc[sent.start : cue.start]):
+            return True  # not "forventar vi at felta skal skape ...", "Han meiner ambisjonen vil styrke ..."  # the parse names who will act ("Det nye fondet skal blant annet forsterke ...")
         first_in_sent = prev.i == sent.start
         ok = (bool(lex["_commit_subject"].match(prev.lower_)) or prev.i in orgs
               or (prev.is_title and not first_in_sent and prev.lower_ not in lex["descriptive_subjects"])
@@ -216,13 +219,19 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
 
 
 def _states_target(doc: Doc, sent: Span, cue: Span) -> bool:
-    """The cue's clause changes a quantity by a deadline: a change verb and "innen/by <year>"."""
+    """The cue's own verb changes a quantity by a deadline ("må reduseres med en halvpart innen
+    2030", "vil halvere utslippene innen 2030"): a target, which targets reads."""
     end = cue.end
     while end < sent.end and doc[end].text not in (",", ";", "–", ":"):
         end += 1
-    words = [t.lower_ for t in doc[cue.start:end]]
+    return states_target([t.lower_ for t in doc[cue.start:end]], len(cue) + 2)
+
+
+def states_target(words: list[str], verb_within: int) -> bool:
+    """A change verb among the first `verb_within` words and "innen/by <year>" later on
+    (a purpose clause, "investeringar ... innan 2030 for å kutte utslepp", is no target)."""
     change = _shared()["change_verbs"]
-    return any(w in change for w in words) and any(
+    return any(w in change for w in words[:verb_within]) and any(
         a in _shared()["deadline_words"] and is_year(b.rstrip(".")) for a, b in zip(words, words[1:]))
 
 
@@ -286,13 +295,14 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
     clause_start = _clause_start_token(doc, sent, cue)
     skip = set(lex["actor_skip"])
     # the parse where there is one (English model), else the words before the cue
-    subject = dep_subject(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES) or \
-        phrase_before(doc, clause_start, cue.start, skip)
-    raw = [t.lower_ for t in doc[clause_start : cue.start] if not t.is_punct]
-    while raw and raw[0] in _shared()["conjunctions"]:
-        raw = raw[1:]
-    if subject and (re.search(r"\d", subject) or (raw and raw[0] in lex["prepositions"])):
-        subject = None  # "i den sammenhengen må X ...": the subject follows the modal
+    subject = dep_subject(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES)
+    if subject is None:
+        subject = phrase_before(doc, clause_start, cue.start, skip)
+        raw = [t.lower_.lstrip("-–—") for t in doc[clause_start : cue.start] if not t.is_punct]
+        while raw and raw[0] in _shared()["conjunctions"]:
+            raw = raw[1:]
+        if subject and (re.search(r"\d", subject) or (raw and raw[0] in lex["prepositions"])):
+            subject = None  # "i den sammenhengen må X ...": the subject follows the modal
     if family in _MODAL_FAMILIES:
         # the speaker recommends; the subject of the modal is who should act
         actor = None
@@ -316,14 +326,15 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
     if cue.label_ in ("commit_budget", "demand_expect"):
         gov = next((t for t in cue if lex["_commit_subject"].match(t.lower_)), None)
         return (gov.text if gov is not None else None), None
-    if cue.label_ in _IMPERSONAL:  # "Det skal oppnemnast ...", "will be capped": who spoke before
-        return speaker, None
+    if cue.label_ in _IMPERSONAL:  # "Det skal oppnemnast ...", "X said the fee will be capped": who says so, else who spoke before
+        return named_subject(cue[0], org_token_ids(doc)) or speaker, None
     if cue.label_ == "commit_task":  # "X har fått i oppdrag av Y å ...": Y gives the task to X
         return _agent_after(doc, cue, sent, lex), subject
     if cue.label_ == "demand_passive":
         return author, subject
-    if _is_passive(doc, cue):
-        return speaker, None
+    if _is_passive(doc, cue):  # "Regjeringens forslag ..., blant annet foreslås det ...": the owner of the proposal
+        owner = lex["_proposal_owner"].search(sent.text)
+        return (owner.group(1) if owner else speaker), None
     if subject is None and cue.label_ == "commit_plan" and 1 < len(cue) - 2 <= 4:  # "legger regjeringen opp til ..."
         subject = cue[1:-2].text
     actor = _as_actor(subject, lex, author, speaker) or speaker
@@ -381,7 +392,8 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
                 chain.append(chain[-1] + 1)
             actor, addressee = actor_and_addressee(doc, sent, cue, lex, author, speaker)
             if actor is None or is_pronoun(actor):  # passive, impersonal or a pronoun: the actor named before
-                addressee, actor = (named[0] or author) if addressee == actor else addressee, named[0] or author
+                commits = modality_of(cue.label_) == "commit" and addressee == actor
+                addressee, actor = (named[0] or author) if commits else addressee, named[0] or author
             elif modality_of(cue.label_) not in _MODAL_FAMILIES and actor != author:
                 named[0] = actor
             for j in chain:
@@ -440,6 +452,8 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
         if lead is None or clauses.is_quote(text, seg.lang):
             continue
         s0, _ = clauses.trim(text, 0, len(text), seg.lang, label=True)
+        if states_target(text[s0:].lower().split(), 3):
+            continue  # "Vil halvere transportutslipp innen 2030": a target
         modality = lead[0]
         if modality == "verb_items":  # an unnamed list: only imperative measures count
             first = re.match(r"[\wæøåÆØÅ-]+", text[s0:])

@@ -236,9 +236,22 @@ def outer_subject(tok, names=None) -> str | None:
     return None if found is None else _phrase(found)
 
 
+_NAMED = ("PER", "PERSON", "GPE", "GPE_ORG", "GPE_LOC", "ORG", "NORP")
+
+
+def named_subject(tok, orgs: set[int], nouns=()) -> str | None:
+    """`outer_subject` among subjects that name someone: a person, organisation or country (the
+    model's entities, `orgs`: organisation token ids) or one of `nouns` ("regjeringen")."""
+    return outer_subject(tok, lambda t: t.ent_type_ in _NAMED or t.i in orgs or t.lower_ in nouns)
+
+
 def _phrase(child) -> str | None:
-    """The words of the subject headed by `child`, without leading determiners."""
+    """The words of the subject headed by `child`, without leading determiners; a person's name
+    without the title before it ("Environment Minister Sveinung Rotevatn" -> Sveinung Rotevatn)."""
     doc = child.doc
+    person = next((e for e in doc.ents if e.start <= child.i < e.end and e.label_ in ("PER", "PERSON")), None)
+    if person is not None:
+        return person.text
     toks = [t for t in doc[child.left_edge.i : child.right_edge.i + 1]]
     if len(toks) > 8:  # a long phrase: the words up to its head noun
         toks = list(doc[child.left_edge.i : child.i + 1])

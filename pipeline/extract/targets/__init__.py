@@ -24,8 +24,8 @@ from pipeline.extract.common import clauses
 from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import make_row
 from pipeline.extract.common.statements import (
-    clause_at, cue_sentences, deadline_before, document_author, document_year, is_pronoun, org_token_ids,
-    outer_subject, phrase_before,
+    clause_at, cue_sentences, deadline_before, document_author, document_year, is_pronoun, named_subject,
+    org_token_ids, phrase_before,
 )
 from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
 from pipeline.extract.quantities import in_range, with_default_currency
@@ -197,18 +197,10 @@ def target_fields(text: str, quantities: list, doc_year: int | None, lex: dict) 
     }
 
 
-_PEOPLE = ("PER", "PERSON", "GPE", "GPE_ORG", "GPE_LOC", "ORG", "NORP")
-
-
-@lru_cache(maxsize=4)
-def _commit_subject(lang: str | None) -> re.Pattern:
-    """Words naming an actor by themselves ("regjeringen", "government"): actions.yaml's commit subjects."""
-    return re.compile(language_data.theme(lang, "actions")["commit_subjects"])
-
-
 def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
     doc, sent = cs.doc, cs.sent
-    speaker = clauses.attribution(sent.text, cs.lang)
+    speaker = clauses.attribution(sent.text, cs.lang) or (  # "– Vi skal halvere ... . Dette ..., sier X."
+        clauses.attribution(doc.text[sent.start_char:], cs.lang) if clauses.is_quote(sent.text, cs.lang) else None)
     for rx in _shared()["goal_owner"]:
         m = rx.search(sent.text)
         if m:
@@ -232,8 +224,7 @@ def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
                     run.append(t)
             if run:
                 return doc[run[0].i : run[-1].i + 1].text
-    people = {t.i for t in sent if t.ent_type_ in _PEOPLE} | orgs
-    subject = outer_subject(cue[0], lambda t: t.i in people or bool(_commit_subject(cs.lang).match(t.lower_)))
+    subject = named_subject(cue[0], orgs, lex["actor_nouns"])
     if subject and not is_pronoun(subject):
         return subject
     if cue.label_ == "become" and cue.start > sent.start:
@@ -304,10 +295,10 @@ def deadline_pieces(text: str, start: int, end: int, doc_year: int | None) -> li
 
 @lru_cache(maxsize=1)
 def _gap() -> re.Pattern:
-    joins = "|".join(language_data.union("targets", "piece_joins"))
-    return re.compile(rf"[\s,;]*(?:(?:{joins})\s+)?")
+    return re.compile(r"[\s,;]*")
 
 
 def _piece_gap(text: str, pos: int, end: int) -> int:
-    """How many characters after a deadline belong to no piece: a comma and "og"/"and"."""
+    """How many characters after a deadline belong to no piece: spaces and a comma (a joining
+    "og"/"and" stays with the target it introduces, as the text has it)."""
     return _gap().match(text, pos, end).end() - pos
