@@ -25,8 +25,8 @@ from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import cells, make_row
 from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
-    clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author, is_pronoun, named_subject,
-    org_token_ids, phrase_before, subject_token,
+    actor_before, actor_trail, clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author,
+    is_pronoun, named_subject,    lead_actor, org_token_ids, phrase_before, subject_token,
 )
 from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities import in_range
@@ -370,6 +370,7 @@ def _row(offset: int, doc: Doc, start: int, end: int, sent, *, verb, actor, addr
 def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tuple[int, int]]) -> list[dict]:
     rows = []
     named: list[str | None] = [None]  # the last actor a cue's subject named in the document
+    trail = actor_trail(document)
     for cs in cue_sentences(document, SPANS_KEY, label_order("actions")):
         lex = _lex(cs.lang)
         doc, sent = cs.doc, cs.sent
@@ -392,8 +393,9 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
                 chain.append(chain[-1] + 1)
             actor, addressee = actor_and_addressee(doc, sent, cue, lex, author, speaker)
             if actor is None or is_pronoun(actor):  # passive, impersonal or a pronoun: the actor named before
+                before = named[0] or author or actor_before(trail, cs.offset + sent.start_char)
                 commits = modality_of(cue.label_) == "commit" and addressee == actor
-                addressee, actor = (named[0] or author) if commits else addressee, named[0] or author
+                addressee, actor = before if commits else addressee, before
             elif modality_of(cue.label_) not in _MODAL_FAMILIES and actor != author:
                 named[0] = actor
             for j in chain:
@@ -432,6 +434,12 @@ def _lead(text: str, lex: dict, heading: bool) -> str | None:
     return "verb_items"
 
 
+def _lead_actor(doc: Doc, lex: dict, author: str | None) -> str | None:
+    """Who announces a measure list in its lead-in (`lead_actor`); "Rapporten" stands for the author."""
+    actor = lead_actor(doc)
+    return _as_actor(actor, lex, author, None) if actor else None
+
+
 def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
     """Rows for the items of measure lists."""
     rows = []
@@ -447,7 +455,7 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
         if not is_item:
             heading = seg.kind in ("heading", "table_row")
             m = _lead(text, lex, heading)
-            lead = (m, not heading) if m else None
+            lead = (m, not heading, None if heading else _lead_actor(doc, lex, author)) if m else None
             continue
         if lead is None or clauses.is_quote(text, seg.lang):
             continue
@@ -469,7 +477,7 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
                 s, e = s + ss, e + ss
                 span = doc.char_span(s, e, alignment_mode="expand")
                 verb = action_verb(doc, span.start, span.end, None, lex) if span is not None else None
-                row = _row(offset, doc, s, e, text, verb=verb, actor=author, addressee=None,
+                row = _row(offset, doc, s, e, text, verb=verb, actor=lead[2] or author, addressee=None,
                            modality=modality, rule=f"list:{lead[0]}")
                 if row:
                     rows.append(row)

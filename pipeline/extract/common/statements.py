@@ -186,7 +186,7 @@ def phrase_before(doc: Doc, start: int, stop: int, skip: set[str], max_tokens: i
 
 @lru_cache(maxsize=1)
 def _deps() -> dict[str, frozenset[str]]:
-    return {k: frozenset(language_data.union("clauses", k)) for k in ("subject_deps", "passive_subject_deps", "expletive_deps", "verb_chain", "pronouns")}
+    return {k: frozenset(language_data.union("clauses", k)) for k in ("subject_deps", "passive_subject_deps", "expletive_deps", "verb_chain", "pronouns", "actor_nouns")}
 
 
 def subject_token(tok, passive: bool = False):
@@ -230,7 +230,7 @@ def outer_subject(tok, names=None) -> str | None:
     while tok is not None and tok.i not in seen:
         seen.add(tok.i)
         child = subject_token(tok, passive=True)
-        if child is not None and names(child):
+        if child is not None and names(child) and not _is_label(child):
             found = child
         tok = tok.head if tok.head is not tok else None
     return None if found is None else _phrase(found)
@@ -239,10 +239,91 @@ def outer_subject(tok, names=None) -> str | None:
 _NAMED = ("PER", "PERSON", "GPE", "GPE_ORG", "GPE_LOC", "ORG", "NORP")
 
 
-def named_subject(tok, orgs: set[int], nouns=()) -> str | None:
+def named_subject(tok, orgs: set[int]) -> str | None:
     """`outer_subject` among subjects that name someone: a person, organisation or country (the
-    model's entities, `orgs`: organisation token ids) or one of `nouns` ("regjeringen")."""
+    model's entities, `orgs`: organisation token ids) or an actor noun ("regjeringen", clauses.yaml)."""
+    nouns = _deps()["actor_nouns"]
     return outer_subject(tok, lambda t: t.ent_type_ in _NAMED or t.i in orgs or t.lower_ in nouns)
+
+
+def _is_label(tok) -> bool:
+    """`tok` heads a "Label:" before a list item's text ("Health Data: Create ...")."""
+    return any(t.text == ":" for t in tok.doc[tok.i + 1 : tok.right_edge.i + 2])
+
+
+def sentence_actor(sent: Span, orgs: set[int]) -> str | None:
+    """Who a sentence names as its subject, when it names someone: with a parse, the named
+    subject of its main verb; without, an organisation or an actor noun ("Regjeringen", "the
+    government") opening it."""
+    if sent.doc.has_annotation("DEP"):
+        return named_subject(sent.root, orgs)
+    nouns = _deps()["actor_nouns"]
+    toks = [t for t in sent if not t.is_punct and t.lower_ not in _determiners()]
+    if not toks:
+        return None
+    first = toks[0]
+    if first.lower_ in nouns:
+        return first.text
+    if first.i in orgs:
+        end = first.i
+        while end + 1 < sent.end and end + 1 in orgs:
+            end += 1
+        return sent.doc[first.i : end + 1].text
+    return None
+
+
+def lead_actor(doc: Doc) -> str | None:
+    """Who announces a list in the lead-in sentence ending `doc` ("Rapporten oppsummeres med
+    strategiske tiltak:", "Regjeringen foreslår disse tiltakene:"): its named subject, or an
+    opening word that stands for the author ("Rapporten", "The report")."""
+    sent = list(doc.sents)[-1] if doc.has_annotation("SENT_START") else doc[:]
+    actor = sentence_actor(sent, org_token_ids(doc))
+    if actor:
+        return actor
+    first = next((t for t in sent if t.is_alpha and t.lower_ not in _determiners()), None)
+    return first.text if first is not None and first.lower_ in _author_words() else None
+
+
+@lru_cache(maxsize=1)
+def _author_words() -> frozenset[str]:
+    return frozenset(language_data.union("actions", "author_words") + language_data.union("targets", "author_words"))
+
+
+def list_leads(document: AnalysedDocument) -> dict[int, str]:
+    """The lead-in actor (`lead_actor`) of every list item whose list a lead-in sentence ending
+    in ":" announces, by the item's offset in the cleaned text."""
+    out, lead = {}, None
+    for offset, seg, doc in document.parts:
+        if seg.kind == "list_item":
+            if lead:
+                out[offset] = lead
+            continue
+        lead = lead_actor(doc) if doc.text.rstrip().endswith(":") else None
+    return out
+
+
+def actor_trail(document: AnalysedDocument) -> list[tuple[int, str]]:
+    """(position in the cleaned text, actor) of every sentence that names its subject
+    (`sentence_actor`), in text order: who was named last before a passive or a bare goal."""
+    trail = []
+    for offset, _, doc in document.parts:
+        orgs = org_token_ids(doc)
+        sents = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+        for sent in sents:
+            actor = sentence_actor(sent, orgs)
+            if actor:
+                trail.append((offset + sent.start_char, actor))
+    return trail
+
+
+def actor_before(trail: list[tuple[int, str]], pos: int) -> str | None:
+    """The actor the trail names last before the position `pos` (see `actor_trail`)."""
+    found = None
+    for p, actor in trail:
+        if p >= pos:
+            break
+        found = actor
+    return found
 
 
 def _phrase(child) -> str | None:

@@ -24,7 +24,7 @@ from pipeline.extract.common import clauses
 from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import make_row
 from pipeline.extract.common.statements import (
-    clause_at, cue_sentences, deadline_before, document_author, document_year, is_pronoun, named_subject,
+    actor_before, actor_trail, clause_at, list_leads, cue_sentences, deadline_before, document_author, document_year, is_pronoun, named_subject,
     org_token_ids, phrase_before,
 )
 from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
@@ -197,7 +197,9 @@ def target_fields(text: str, quantities: list, doc_year: int | None, lex: dict) 
     }
 
 
-def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
+def _actor(cs, cue: Span, lex: dict) -> str | None:
+    """Whose target the sentence names: the owner of a goal, a proposer, the named subject, a
+    subject before "skal bli", a quote's speaker. None when the sentence names nobody."""
     doc, sent = cs.doc, cs.sent
     speaker = clauses.attribution(sent.text, cs.lang) or (  # "– Vi skal halvere ... . Dette ..., sier X."
         clauses.attribution(doc.text[sent.start_char:], cs.lang) if clauses.is_quote(sent.text, cs.lang) else None)
@@ -224,14 +226,14 @@ def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
                     run.append(t)
             if run:
                 return doc[run[0].i : run[-1].i + 1].text
-    subject = named_subject(cue[0], orgs, lex["actor_nouns"])
+    subject = named_subject(cue[0], orgs)
     if subject and not is_pronoun(subject):
         return subject
     if cue.label_ == "become" and cue.start > sent.start:
         subject = phrase_before(doc, sent.start, cue.start, set(lex["actor_skip"]), max_tokens=4)
         if subject and subject.lower() not in lex["author_words"]:
             return subject
-    return speaker or author
+    return speaker
 
 
 def action_verbs(lang: str | None) -> tuple[str, ...]:
@@ -244,6 +246,8 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
     """Target rows of one document (one per sentence with a kept cue)."""
     doc_year = document_year(document)
     author = document_author(document, orgs)
+    trail = actor_trail(document)  # a bare goal ("Målet er ...") is the one named before
+    leads = list_leads(document)  # a list item's goal is the lead-in's
     rows = []
     for cs in cue_sentences(document, SPANS_KEY, label_order("targets")):
         lex = _lex(cs.lang)
@@ -261,7 +265,8 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
             s, e = clauses.window(text, s, e, max(s, cues[0].start_char - sent.start_char), MAX_CHARS)
         if e - s < 8 or e - s > MAX_CHARS:
             continue
-        actor = _actor(cs, cues[0], lex, author)
+        actor = (_actor(cs, cues[0], lex) or leads.get(cs.offset) or author
+                 or actor_before(trail, cs.offset + sent.start_char))
         rule = "target:" + "+".join(dict.fromkeys(c.label_ for c in cues))
         first = None
         for ps, pe in deadline_pieces(text, s, e, doc_year):
