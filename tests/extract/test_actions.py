@@ -70,3 +70,18 @@ def test_long_sentence_gives_a_window_around_the_cue(analyse_text):
 def test_actor_from_the_parse(analyse_text, text, expected):
     _, rows = _rows(analyse_text, text)
     assert [(r["text"], r["actor"]) for r in rows] == expected
+
+
+# a named actor and any verb "will" governs, from the parse (dependency_patterns of actions.yaml);
+# not a belief about someone's plan, not a verb of what befalls the subject
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The government will scrap the fee.", [("The government will scrap the fee", "government", "action:commit_named")]),
+        ("Analysts say the government will scrap the fee.", []),
+        ("Norway will face higher costs.", []),
+    ],
+)
+def test_named_actor_commitment_from_the_parse(analyse_text, text, expected):
+    _, rows = _rows(analyse_text, text)
+    assert [(r["text"], r["actor"], r["source_rule"]) for r in rows] == expected

@@ -80,3 +80,20 @@ def test_the_author_is_the_first_organisation_with_a_joint_byline_only():
     single = _Doc("Alfa Klynge, en ledende klynge i Norge, har fått med seg Gamma AS og Stortinget.")
     assert document_author(single, orgs) == "Alfa Klynge"
     assert document_author(_Doc("Ingen organisasjoner her."), orgs) is None
+
+
+def test_dependency_cues_ndt():
+    from pipeline.extract.common.cues import dependency_cues
+
+    # I år skal Equinor bore tre brønner: a named actor (ORG) and the verb "skal" governs
+    words = ["I", "år", "skal", "Equinor", "bore", "tre", "brønner", "."]
+    heads = [2, 0, 2, 2, 2, 6, 4, 2]
+    deps = ["ADV", "PUTFYLL", "ROOT", "SUBJ", "INFV", "DET", "DOBJ", "IP"]
+    pos = ["ADP", "NOUN", "AUX", "PROPN", "VERB", "NUM", "NOUN", "PUNCT"]
+    doc = _doc(words, heads, deps, pos, ents=[(3, 4, "ORG")])
+    for t, lemma in zip(doc, ["i", "år", "skulle", "Equinor", "bore", "tre", "brønn", "."]):
+        t.lemma_ = lemma
+    assert [(c.text, c.label_) for c in dependency_cues(doc, "nb", "actions")] == [("skal Equinor bore", "commit_named")]
+    doc[4].lemma_ = "trenge"  # "skal Equinor trenge ...": no plan
+    assert dependency_cues(doc, "nb", "actions") == []
+    assert dependency_cues(spacy.blank("nb")("I år skal Equinor bore tre brønner."), "nb", "actions") == []  # no parse

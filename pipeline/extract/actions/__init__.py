@@ -201,6 +201,8 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
             return False  # "Dette krever ...", not the impersonal "Det foreslås ..."
     if family == "commit" and prev is not None and prev.i > sent.start and doc[prev.i - 1].lower_ in lex["relative_heads"]:
         return False
+    if cue.label_ == "commit_named" and any(t.lower_ in lex["belief_verbs"] for t in doc[sent.start : cue.start]):
+        return False  # "Analysts say Equinor will drill ...": someone's belief about another's plan
     if cue.label_ == "commit_will":
         if prev is None:  # a headline without its subject ("Vil fjerne etterslepet"; "Skal ..." states a purpose)
             return cue[0].is_title and cue[0].lower_ in lex["headline_modals"]
@@ -371,7 +373,7 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
     rows = []
     named: list[str | None] = [None]  # the last actor a cue's subject named in the document
     trail = actor_trail(document)
-    for cs in cue_sentences(document, SPANS_KEY, label_order("actions")):
+    for cs in cue_sentences(document, SPANS_KEY, label_order("actions"), "actions"):
         lex = _lex(cs.lang)
         doc, sent = cs.doc, cs.sent
         orgs = org_token_ids(doc)

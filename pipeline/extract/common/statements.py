@@ -16,6 +16,7 @@ from pipeline.clean import Segment
 from pipeline.document import AnalysedDocument
 from pipeline.extract.common import clauses
 from pipeline.extract.common.alternation import alternation
+from pipeline.extract.common.cues import dependency_cues
 from pipeline.extract.common.rows import sentence_of
 from pipeline.extract.common.years import YEAR_WORD
 
@@ -77,15 +78,19 @@ def statement_sentence(span: Span) -> Span:
     return doc[start:end]
 
 
-def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int]) -> Iterator[CueSentence]:
-    """Every sentence holding at least one cue span under `doc.spans[key]`, cues in text order
-    (cues over the same words in the `order` of their pattern names)."""
+def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int], theme: str | None = None) -> Iterator[CueSentence]:
+    """Every sentence holding at least one cue span under `doc.spans[key]` (and, on a parsed Doc,
+    a match of the `theme`'s dependency patterns), cues in text order (cues over the same words
+    in the `order` of their pattern names)."""
     for offset, seg, doc in document.parts:
-        if key not in doc.spans or not len(doc.spans[key]):
+        found = list(doc.spans[key]) if key in doc.spans else []
+        if theme is not None:
+            found += dependency_cues(doc, seg.lang, theme)
+        if not found:
             continue
         by_sent: dict[int, list[Span]] = {}
         sents: dict[int, Span] = {}
-        for cue in sorted(doc.spans[key], key=lambda s: (s.start, -s.end, order.get(s.label_, len(order)))):
+        for cue in sorted(found, key=lambda s: (s.start, -s.end, order.get(s.label_, len(order)))):
             sent = statement_sentence(cue)
             by_sent.setdefault(sent.start, []).append(cue)
             sents[sent.start] = sent
