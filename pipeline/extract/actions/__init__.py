@@ -26,7 +26,7 @@ from pipeline.extract.common.rows import cells, make_row
 from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
     actor_before, actor_trail, clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author,
-    is_pronoun, named_subject,    lead_actor, org_token_ids, phrase_before, subject_token,
+    is_pronoun, lead_actor, named_subject, org_token_ids, phrase_before, subject_token,
 )
 from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities import in_range
@@ -61,11 +61,16 @@ def _lex(lang: str | None) -> dict:
 lexicon = _lex
 
 
+def words_of(theme: str, key: str) -> frozenset[str]:
+    """A word list of a theme, read in segments of every language."""
+    return frozenset(language_data.union(theme, key))
+
+
 @lru_cache(maxsize=1)
 def _shared() -> dict:
     """Action words read in segments of every language (the rules below are language-blind)."""
     def words(key: str) -> frozenset[str]:
-        return frozenset(language_data.union("actions", key))
+        return words_of("actions", key)
 
     lemmas: dict = {}
     for lang in language_data.LANGS:
@@ -84,7 +89,7 @@ def _shared() -> dict:
         "complementizers": words("complementizers"),
         "relative_pronouns": words("relative_pronouns"),
         "modal_words": words("modal_words"),
-        "change_verbs": frozenset(language_data.union("targets", "increase_verbs") + language_data.union("targets", "decrease_verbs")),
+        "change_verbs": words_of("targets", "increase_verbs") | words_of("targets", "decrease_verbs"),
         "deadline_words": frozenset(w for w in language_data.union("dates", "deadline_words") if " " not in w),
         "agent_prepositions": words("agent_prepositions"),
         "infinitive_markers": words("infinitive_markers"),
@@ -210,7 +215,9 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not any(
                 w.lower_ in lex["descriptive_subjects"] for w in (subject, *subject.lefts)) and not any(
                 t.lower_ in _shared()["complementizers"] or t.lower_ in lex["opinion_verbs"] for t in doc[sent.start : cue.start]):
-            return True  # not "forventar vi at felta skal skape ...", "Han meiner ambisjonen vil styrke ..."  # the parse names who will act ("Det nye fondet skal blant annet forsterke ...")
+            # the parse names who will act ("Det nye fondet skal blant annet forsterke ..."), not inside an
+            # expectation or opinion ("forventar vi at felta skal skape ...", "Han meiner ambisjonen vil styrke ...")
+            return True
         first_in_sent = prev.i == sent.start
         ok = (bool(lex["_commit_subject"].match(prev.lower_)) or prev.i in orgs
               or (prev.is_title and not first_in_sent and prev.lower_ not in lex["descriptive_subjects"])
@@ -328,7 +335,7 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
     if cue.label_ in ("commit_budget", "demand_expect"):
         gov = next((t for t in cue if lex["_commit_subject"].match(t.lower_)), None)
         return (gov.text if gov is not None else None), None
-    if cue.label_ in _IMPERSONAL:  # "Det skal oppnemnast ...", "X said the fee will be capped": who says so, else who spoke before
+    if cue.label_ in _IMPERSONAL:  # "X said the fee will be capped": who says so; "Det skal oppnemnast": who spoke before
         return named_subject(cue[0], org_token_ids(doc)) or speaker, None
     if cue.label_ == "commit_task":  # "X har fått i oppdrag av Y å ...": Y gives the task to X
         return _agent_after(doc, cue, sent, lex), subject

@@ -78,7 +78,8 @@ def statement_sentence(span: Span) -> Span:
     return doc[start:end]
 
 
-def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int], theme: str | None = None) -> Iterator[CueSentence]:
+def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int],
+                  theme: str | None = None) -> Iterator[CueSentence]:
     """Every sentence holding at least one cue span under `doc.spans[key]` (and, on a parsed Doc,
     a match of the `theme`'s dependency patterns), cues in text order (cues over the same words
     in the `order` of their pattern names)."""
@@ -191,7 +192,8 @@ def phrase_before(doc: Doc, start: int, stop: int, skip: set[str], max_tokens: i
 
 @lru_cache(maxsize=1)
 def _deps() -> dict[str, frozenset[str]]:
-    return {k: frozenset(language_data.union("clauses", k)) for k in ("subject_deps", "passive_subject_deps", "expletive_deps", "verb_chain", "pronouns", "actor_nouns")}
+    keys = ("subject_deps", "passive_subject_deps", "expletive_deps", "verb_chain", "pronouns", "actor_nouns")
+    return {k: frozenset(language_data.union("clauses", k)) for k in keys}
 
 
 def subject_token(tok, passive: bool = False):

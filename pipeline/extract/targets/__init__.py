@@ -24,8 +24,8 @@ from pipeline.extract.common import clauses
 from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import make_row
 from pipeline.extract.common.statements import (
-    actor_before, actor_trail, clause_at, list_leads, cue_sentences, deadline_before, document_author, document_year, is_pronoun, named_subject,
-    org_token_ids, phrase_before,
+    actor_before, actor_trail, clause_at, cue_sentences, deadline_before, document_author, document_year, is_pronoun,
+    list_leads, named_subject, org_token_ids, phrase_before,
 )
 from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
 from pipeline.extract.quantities import in_range, with_default_currency
@@ -76,7 +76,8 @@ def quantities(doc, start: int, end: int, lang: str | None) -> list[tuple[int, i
         s, e = span.start_char - start, span.end_char - start
         if q.high is not None and q.high < q.low and is_year(f"{q.low:.0f}"):
             out.append((s, e, float(q.high), q.unit))  # "innan 2030 og 80 prosent": a year, then the value
-        elif q.high is not None and q.high != q.low and _value_from().search(doc.text, max(0, span.start_char - 12), span.start_char):
+        elif q.high is not None and q.high != q.low and \
+                _value_from().search(doc.text, max(0, span.start_char - 12), span.start_char):
             out += [(s, s + 1, float(q.low), q.unit), (e - 1, e, float(q.high), q.unit)]  # "fra 10 til 60 prosent"
         else:
             out.append((s, e, float(q.value), q.unit))
