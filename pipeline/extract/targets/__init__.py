@@ -127,6 +127,9 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
     if label in ("by_year", "value_in_year") and lex["_spending"].search(sent.text) and \
             not lex["_goal_words"].search(sent.text):
         return False  # money to be spent by a year is an action (actions reads it)
+    if label in ("change_to", "change_by_year") and cue[0].lower_ in lex["participles"] and \
+            not (words & set(lex["modals"]) or lex["_goal_words"].search(sent.text)):
+        return False  # "Eksporten har økt med 30 prosent": a change that happened
     if label == "end_state" and not (words & set(lex["modals"]) or years(sent.text) or len(sent) <= 8):
         return False  # a word of an end state in passing, not a stated one
     if lex["_conditional"].search(before):
@@ -186,6 +189,8 @@ def target_fields(text: str, quantities: list, doc_year: int | None, lex: dict) 
             direction = "increase" if w.lower() in lex["_increase"] else "decrease"
             nxt = [x for x in words[i + 1 : i + 4] if x.lower() not in _shared()["metric_skip"]]
             metric = nxt[0] if nxt else None
+            if metric is not None and _shared()["value_after"].match(metric + " ") and i > 0:
+                metric = words[0]  # a passive: "Utslippene skal være redusert med ...", the subject changes
             break
     return {
         "metric": metric,
