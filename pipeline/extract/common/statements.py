@@ -246,11 +246,15 @@ def outer_subject(tok, names=None) -> str | None:
 _NAMED = ("PER", "PERSON", "GPE", "GPE_ORG", "GPE_LOC", "ORG", "NORP")
 
 
+def names_someone(tok, orgs: set[int]) -> bool:
+    """The token names a person, organisation or country (the model's entities, `orgs`:
+    organisation token ids) or is an actor noun ("regjeringen", clauses.yaml)."""
+    return tok.ent_type_ in _NAMED or tok.i in orgs or tok.lower_ in _deps()["actor_nouns"]
+
+
 def named_subject(tok, orgs: set[int]) -> str | None:
-    """`outer_subject` among subjects that name someone: a person, organisation or country (the
-    model's entities, `orgs`: organisation token ids) or an actor noun ("regjeringen", clauses.yaml)."""
-    nouns = _deps()["actor_nouns"]
-    return outer_subject(tok, lambda t: t.ent_type_ in _NAMED or t.i in orgs or t.lower_ in nouns)
+    """`outer_subject` among subjects that name someone (`names_someone`)."""
+    return outer_subject(tok, lambda t: names_someone(t, orgs))
 
 
 def _is_label(tok) -> bool:

@@ -25,7 +25,7 @@ from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import make_row
 from pipeline.extract.common.statements import (
     actor_before, actor_trail, clause_at, cue_sentences, deadline_before, document_author, document_year, is_pronoun,
-    list_leads, named_subject, org_token_ids, phrase_before,
+    list_leads, named_subject, names_someone, org_token_ids, phrase_before,
 )
 from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
 from pipeline.extract.quantities import in_range, with_default_currency
@@ -235,9 +235,10 @@ def _actor(cs, cue: Span, lex: dict) -> str | None:
     subject = named_subject(cue[0], orgs)
     if subject and not is_pronoun(subject):
         return subject
-    if cue.label_ == "become" and cue.start > sent.start:
+    if cue.label_ in ("become", "goal_aim") and cue.start > sent.start:  # "Norge skal bli", "Equinor tar sikte på"
         subject = phrase_before(doc, sent.start, cue.start, set(lex["actor_skip"]), max_tokens=4)
-        if subject and subject.lower() not in lex["author_words"]:
+        named = cue.label_ == "become" or any(names_someone(t, orgs) for t in doc[sent.start : cue.start])
+        if subject and named and subject.lower() not in lex["author_words"]:
             return subject
     return speaker
 
