@@ -3,7 +3,8 @@
 Two sources, both named in each row's `source_rule`:
 - cue clauses (`action:<pattern>`): the `action_matcher` component marks the cue patterns of
   pipeline/lang/<lang>/actions.yaml ("foreslår", "anbefaler", "bør", "må", "krever", "Regjeringa vil opprette",
-  "proposes", "should", "will increase" ...); post-processing drops subordinate, question,
+  "proposes", "should", "will increase" ...), and on a parsed Doc the matches of its
+  `dependency_patterns` ("I år skal regjeringen gjennomgå ..."); post-processing drops subordinate, question,
   descriptive and past uses, and cuts the sentence into clauses (common/clauses.py): the clause with
   the cue and the coordinated clauses after it ("..., samt å utvikle ...") each become a row.
 - measure lists (`action:list:<modality>`): items under a heading or a lead-in sentence ending

@@ -5,8 +5,9 @@ The `target_matcher` component marks the named cue patterns of targets.yaml (goa
 "skal bli", change verbs with a value or deadline, "innen/by <year>", "<value> i <year>").
 Post-processing keeps a cue only when its year lies after the year the document was written,
 drops budget increments ("øke bevilgningen med 55 millioner kroner" is an action, not a goal),
-cuts the sentence to the clauses holding the cues and reads metric, values, years, direction
-and actor from that text (values: the quantity component's spans in it).
+cuts the sentence to the clauses holding the cues (one row per deadline when it names several)
+and reads metric, values, years, direction and actor from that text (values: the quantity
+component's spans in it; the actor: docs/targets-actions.md, "Actor").
 
 Words and cue patterns: pipeline/lang/<lang>/targets.yaml.
 """
