@@ -27,7 +27,7 @@ from pipeline.extract.common.rows import cells, make_row
 from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
     actor_before, actor_trail, clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author,
-    is_pronoun, lead_actor, named_subject, org_token_ids, phrase_before, subject_token,
+    is_pronoun, lead_actor, named_subject, names_someone, org_token_ids, phrase_before, subject_token,
 )
 from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities import in_range
@@ -213,9 +213,9 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         if prev is None:  # a headline without its subject ("Vil fjerne etterslepet"; "Skal ..." states a purpose)
             return cue[0].is_title and cue[0].lower_ in lex["headline_modals"]
         subject = subject_token(cue[0])
-        if subject is not None and subject.pos_ in ("NOUN", "PROPN") and not any(
-                w.lower_ in lex["descriptive_subjects"] for w in (subject, *subject.lefts)) and not any(
-                t.lower_ in _shared()["complementizers"] or t.lower_ in lex["opinion_verbs"] for t in doc[sent.start : cue.start]):
+        if subject is not None and subject.pos_ in ("NOUN", "PROPN") and subject.lower_ not in lex["descriptive_subjects"] \
+                and not any(w.lower_ in lex["demonstratives"] for w in subject.lefts) and not any(
+                t.lower_ in lex["belief_verbs"] for t in doc[sent.start : cue.start]):
             # the parse names who will act ("Det nye fondet skal blant annet forsterke ..."), not inside an
             # expectation or opinion ("forventar vi at felta skal skape ...", "Han meiner ambisjonen vil styrke ...")
             return True
@@ -345,8 +345,9 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
     if _is_passive(doc, cue):  # "Regjeringens forslag ..., blant annet foreslås det ...": the owner of the proposal
         owner = lex["_proposal_owner"].search(sent.text)
         return (owner.group(1) if owner else speaker), None
-    if subject is None and cue.label_ == "commit_plan" and 1 < len(cue) - 2 <= 4:  # "legger regjeringen opp til ..."
-        subject = cue[1:-2].text
+    inner = cue[1:-2] if cue.label_ == "commit_plan" and 1 < len(cue) - 2 <= 4 else None  # "legger regjeringen opp til"
+    if inner is not None and (subject is None or any(names_someone(t, org_token_ids(doc)) for t in inner)):
+        subject = inner.text
     actor = _as_actor(subject, lex, author, speaker) or speaker
     addressee = dep_complement_subject(cue[0])
     nxt = doc[cue.end : min(cue.end + 6, sent.end)]
@@ -364,6 +365,10 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
         addressee = cue[1].text
     if family == "commit":
         addressee = addressee or actor
+        orgs = org_token_ids(doc)
+        own = subject_token(cue[0])
+        if own is not None and not names_someone(own, orgs):  # "Departementet skriver at fondet skal forsterke ..."
+            actor = named_subject(cue[0], orgs) or actor  # who reports the plan of a thing
     return actor, addressee
 
 
