@@ -131,7 +131,7 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
     if label in ("change_to", "change_by_year") and cue[0].lower_ in lex["participles"] and \
             not (words & set(lex["modals"]) or lex["_goal_words"].search(sent.text)):
         return False  # "Eksporten har økt med 30 prosent": a change that happened
-    if label == "end_state" and not (words & set(lex["modals"]) or years(sent.text) or len(sent) <= 8):
+    if label == "end_state" and not (words & set(lex["modals"]) or years(sent.text) or 3 <= len(sent) <= 8):
         return False  # a word of an end state in passing, not a stated one
     if lex["_conditional"].search(before):
         return False
@@ -293,9 +293,10 @@ def deadline_pieces(text: str, start: int, end: int, doc_year: int | None) -> li
     """[start, end) of `text` cut after each deadline ("innan 2030", "by 2040") but the last, when
     it names two or more future deadlines: "40 prosent innan 2030, 70 prosent innan 2040 og
     netto null innan 2050" is three targets, each with its own year."""
-    ends = [m.end() for m in YEAR_IN_TEXT.finditer(text, start, end)
-            if (doc_year is None or int(m.group(1)) > doc_year)
-            and deadline_before().search(text, max(start, m.start() - 30), m.start())]
+    found = [(m.end(), int(m.group(1))) for m in YEAR_IN_TEXT.finditer(text, start, end)
+             if (doc_year is None or int(m.group(1)) > doc_year)
+             and deadline_before().search(text, max(start, m.start() - 30), m.start())]
+    ends = [e for i, (e, y) in enumerate(found) if i + 1 == len(found) or found[i + 1][1] != y]  # one piece per year
     if len(ends) < 2:
         return [(start, end)]
     pieces, pos = [], start
