@@ -89,6 +89,7 @@ def _shared() -> dict:
         "passive": words("passive_auxiliaries"),
         "complementizers": words("complementizers"),
         "relative_pronouns": words("relative_pronouns"),
+        "recipient_prepositions": words("recipient_prepositions"),
         "modal_words": words("modal_words"),
         "change_verbs": words_of("targets", "increase_verbs") | words_of("targets", "decrease_verbs"),
         "deadline_words": frozenset(w for w in language_data.union("dates", "deadline_words") if " " not in w),
@@ -299,6 +300,25 @@ def _agent_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
     return None
 
 
+def _recipient(doc: Doc, cue: Span, sent: Span) -> str | None:
+    """A named organisation after "til"/"for"/"to" in the cue's clause: who receives the measure."""
+    orgs = org_token_ids(doc)
+    stop = cue.end
+    while stop < sent.end and doc[stop].text not in (",", ";", "–", ":"):
+        stop += 1
+    for tok in doc[cue.end : stop - 1]:
+        if tok.lower_ in _shared()["recipient_prepositions"]:
+            nxt = tok.i + 1
+            while nxt < stop and doc[nxt].lower_ in _shared()["determiners"]:
+                nxt += 1
+            end = nxt
+            while end < stop and end in orgs:
+                end += 1
+            if end > nxt:
+                return doc[nxt:end].text
+    return None
+
+
 def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str | None,
                         speaker: str | None) -> tuple[str | None, str | None]:
     family = modality_of(cue.label_)
@@ -363,6 +383,8 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
             addressee = doc[words[0].i : words[-1].i + 1].text
     elif cue.label_ == "demand_ask" and len(cue) > 1 and cue[1].lower_ != "om":
         addressee = cue[1].text
+    if addressee is None or (family == "commit" and addressee == actor):
+        addressee = _recipient(doc, cue, sent) or addressee  # "foreslår 10 millioner kroner til Enova"
     if family == "commit":
         addressee = addressee or actor
         orgs = org_token_ids(doc)
