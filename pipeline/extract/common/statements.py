@@ -264,17 +264,18 @@ def _is_label(tok) -> bool:
 
 def sentence_actor(sent: Span, orgs: set[int]) -> str | None:
     """Who a sentence names as its subject, when it names someone: with a parse, the named
-    subject of its main verb; without, an organisation or an actor noun ("Regjeringen", "the
-    government") opening it."""
+    subject of its main verb; without, an actor noun ("Regjeringen", "the government") among its
+    first words, or an organisation opening it."""
     if sent.doc.has_annotation("DEP"):
         return named_subject(sent.root, orgs)
     nouns = _deps()["actor_nouns"]
     toks = [t for t in sent if not t.is_punct and t.lower_ not in _determiners()]
     if not toks:
         return None
+    noun = next((t for t in toks[:6] if t.lower_ in nouns), None)  # also inverted: "I år lanserte regjeringen ..."
+    if noun is not None:
+        return noun.text
     first = toks[0]
-    if first.lower_ in nouns:
-        return first.text
     if first.i in orgs:
         end = first.i
         while end + 1 < sent.end and end + 1 in orgs:
