@@ -122,7 +122,8 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
     if label in ("goal_is", "goal_set") and lex["_criticism"].search(sent.text):
         return False  # someone else's goal criticised: their statement is elsewhere
     words = {t.lower_ for t in doc[clause_start : sent.end]}
-    if label == "value_in_year" and words & set(lex["past_markers"]) and not words & set(lex["modals"]) \
+    upto = {t.lower_ for t in doc[clause_start : cue.end]}  # the cue's clause up to the cue
+    if label == "value_in_year" and upto & set(lex["past_markers"]) and not upto & set(lex["modals"]) \
             and not lex["_goal_words"].search(sent.text):
         return False  # "har tildelt 450 millioner kroner mer i 2020": a report of the past
     if label in ("by_year", "value_in_year") and lex["_spending"].search(sent.text) and \
