@@ -18,6 +18,7 @@ from functools import lru_cache
 from spacy.language import Language
 from spacy.matcher import DependencyMatcher
 from spacy.pipeline import SpanRuler
+from spacy.strings import get_string_id
 from spacy.tokens import Doc, Span
 
 from pipeline import lang as language_data
@@ -55,12 +56,15 @@ def _data(lang: str | None, theme: str) -> dict:
 
 
 @lru_cache(maxsize=16)
-def _dependency_matcher(vocab, lang: str, theme: str) -> DependencyMatcher:
+def _dependency_matcher(vocab, lang: str, theme: str) -> tuple[DependencyMatcher, dict[int, str]]:
+    """The matcher and its pattern names by match id. The names are kept here, not looked up in
+    the vocab's strings: a matcher first built inside a run's `memory_zone` adds them as
+    transient strings, gone when the zone closes while the cached matcher lives on."""
     data = _data(lang, theme)
     matcher = DependencyMatcher(vocab)
     for name, pats in data.get("dependency_patterns", {}).items():
         matcher.add(name, [_expand(p, data) for p in pats])
-    return matcher
+    return matcher, {get_string_id(name): name for name in data.get("dependency_patterns", {})}
 
 
 def dependency_cues(doc: Doc, lang: str | None, theme: str) -> list[Span]:
@@ -72,10 +76,10 @@ def dependency_cues(doc: Doc, lang: str | None, theme: str) -> list[Span]:
     data = _data(code, theme)
     if not data.get("dependency_patterns"):
         return []
-    matcher = _dependency_matcher(doc.vocab, code, theme)
+    matcher, names_by_id = _dependency_matcher(doc.vocab, code, theme)
     out = []
     for match_id, ids in matcher(doc):
-        label = doc.vocab.strings[match_id]
+        label = names_by_id[match_id]
         names = [p["RIGHT_ID"] for p in data["dependency_patterns"][label][0]]
         words = [i for name, i in zip(names, ids) if name != "actor"]
         out.append(Span(doc, min(words), max(words) + 1, label=label))
