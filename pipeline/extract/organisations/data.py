@@ -14,11 +14,16 @@ from pipeline import lang as language_data
 
 def _rules() -> dict:
     """The organisation rules of every language folder (pipeline/lang/*/organisations.yaml):
-    each list is the common one, then the Norwegian, then the English words."""
+    each list is the common one, then the Norwegian, then the English words (mappings are merged)."""
     out: dict = {}
     for folder in ("common", *language_data.LANGS):
         for k, v in language_data.theme(folder, "organisations").items():
-            out[k] = out.get(k, []) + v if isinstance(v, list) else v
+            if isinstance(v, list):
+                out[k] = out.get(k, []) + v
+            elif isinstance(v, dict):
+                out[k] = {**out.get(k, {}), **v}
+            else:
+                out[k] = v
     return out
 
 
