@@ -87,10 +87,16 @@ def keys(s: str) -> list[str]:
     out = [k]
     if k.endswith("s") and not k.endswith("ss") and len(k) > 3:
         out.append(k[:-1])
-    head, _, last = k.rpartition(" ")
-    if head and last in LEGAL_FORMS:
+    head = without_legal_form(k)
+    if head:
         out.append(head)
     return out
+
+
+def without_legal_form(k: str) -> str | None:
+    """A key without its legal forms ("foxconn co., ltd" -> "foxconn"), or None when it has none."""
+    m = LEGAL_TAIL.search(k)
+    return k[: m.start()] if m and m.start() > 0 else None
 
 
 @lru_cache(maxsize=1)
@@ -116,6 +122,8 @@ def _casefold_set(name: str) -> set[str]:
 
 STOP = _casefold_set("stop_names")
 LEGAL_FORMS = _casefold_set("legal_forms")
+# one or more legal forms at the end of a key, after a space, comma or "&"
+LEGAL_TAIL = re.compile(rf"(?:[\s,&]+(?:{'|'.join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))})\.?)+$")
 PLACES = _casefold_set("places")
 FIRST_NAMES = {s for s in RULES["first_names"]}
 LEADING_STRIP = set(RULES["leading_strip"])

@@ -19,7 +19,7 @@ import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
-from pipeline.extract.organisations.data import LEGAL_FORMS, RULES, WEAK_MAX, Entry, key, lookup
+from pipeline.extract.organisations.data import RULES, WEAK_MAX, Entry, key, lookup, without_legal_form
 
 ID_PREFIX = "org_"
 KIND_ENDINGS = sorted(RULES["kind_endings"].items(), key=lambda kv: -len(kv[0]))
@@ -34,11 +34,6 @@ class RegistryEntry:
     first_run: str = ""
     last_run: str = ""
     gazetteer: Entry | None = None
-
-
-def _without_legal_form(k: str) -> str | None:
-    head, _, last = k.rpartition(" ")
-    return head if head and last in LEGAL_FORMS else None
 
 
 def _entry_of(forms: list[str]) -> Entry | None:
@@ -59,7 +54,7 @@ def identity_keys(name: str, aliases: list[str]) -> list[str]:
         k = key(form)
         if i > 0 and len(k) <= WEAK_MAX:
             continue  # "V", "IN": too short to tie two documents together
-        out += [k] + [s for s in [_without_legal_form(k)] if s]
+        out += [k] + [s for s in [without_legal_form(k)] if s]
     return list(dict.fromkeys(k for k in out if k))
 
 
@@ -69,7 +64,7 @@ def kind_of(name: str, entry: Entry | None) -> str | None:
     if entry is not None and entry.kind:
         return entry.kind
     k = key(name)
-    if _without_legal_form(k):
+    if without_legal_form(k):
         return "company"
     last = k.rpartition(" ")[2]
     return next((kind for ending, kind in KIND_ENDINGS if last.endswith(ending)), None)

@@ -11,8 +11,8 @@ from pipeline.extract.organisations.candidates import (
     PRIORITY, _candidates, _Covered, Mention, _select, _sentence, _span_at,
 )
 from pipeline.extract.organisations.data import (
-    AFTER_ARTICLE, ARTICLES, CONNECTORS, GENITIVE, HEAD_WORDS, LEGAL_FORMS, WEAK_MAX, Entry,
-    key, keys,
+    AFTER_ARTICLE, ARTICLES, CONNECTORS, GENITIVE, HEAD_WORDS, WEAK_MAX, Entry,
+    key, keys, without_legal_form,
 )
 from pipeline.extract.organisations.document_rules import _coordinated, _links
 
@@ -191,9 +191,9 @@ def _second_pass(document: AnalysedDocument, groups: list[list[Mention]]) -> Non
         if entry:
             forms |= set(entry.forms)
         for f in list(forms):
-            head, _, last = f.rpartition(" ")
-            if head and last.casefold() in LEGAL_FORMS and len(head) >= 3:
-                forms.add(head)  # "Hyvolution AS" is also "Hyvolution"
+            head = without_legal_form(f.casefold())
+            if head and len(head) >= 3:
+                forms.add(f[: len(head)])  # "Hyvolution AS" is also "Hyvolution"
         for form in sorted(forms, key=len, reverse=True):
             if len(form) < 1 or (len(form) <= WEAK_MAX and form.islower()):
                 continue
