@@ -14,9 +14,9 @@ from pipeline.extract.common.rows import provenance, sentence_of
 from pipeline.extract.common.alternation import alternation
 from pipeline.extract.organisations.data import (
     ADDRESS_CUES, CAP, CAPITALISING_TOKENS, CONNECTORS, COORDINATORS, FIRST_NAMES,
-    GAZETTEER_RULE, HEAD_SUFFIX, LEADING_STRIP, LOWER_HEADS, NER_REJECT_AFTER, NOT_ORG_ENDINGS,
+    GAZETTEER_RULE, HEAD_SUFFIX, HEAD_WORDS, LEADING_STRIP, LEGAL_FORMS, LOWER_HEADS, NER_REJECT_AFTER, NOT_ORG_ENDINGS,
     PLACE_PREPOSITIONS, PLACES, ROMAN_OR_LETTER, RULES, SPANS_KEY, STOP, STRONG_RULES, Entry,
-    gazetteer, key, keys, lookup,
+    NAME_START, gazetteer, key, keys, lookup,
 )
 from pipeline.extract.organisations.ruler import _is_name_token
 
@@ -48,8 +48,22 @@ def _mention(offset: int, span: Span, rule: str, priority: int, entry: Entry | N
     return Mention(p["start"], p["end"], p["text"], rule, priority, entry, p["sentence"])
 
 
+def _org_evidence(tok) -> bool:
+    """A legal form or an organisation head word: the name is an organisation's, whatever else it is."""
+    k = key(tok.text)
+    return k in LEGAL_FORMS or k in HEAD_WORDS or k in LOWER_HEADS or bool(HEAD_SUFFIX.search(tok.lower_))
+
+
 def _is_person(span: Span, person_spans: list[tuple[int, int]]) -> bool:
-    toks = [t for t in span if not t.is_punct]
+    """A person's name: inside a model's PER name, or a first name (pipeline/lang/common/first_names.yaml
+    and organisations.yaml) and a surname, also when the name goes on after the span ("Odd" of "Odd
+    Emil Ingebrigtsen"); not when a legal form or head word ends it ("Per Aarsleff AS")."""
+    doc, end = span.doc, span.end
+    while end < len(doc) and end - span.start < 4 and doc[end].is_alpha and doc[end].text[:1].isupper() and not doc[end].is_sent_start:
+        end += 1
+    toks = [t for t in doc[span.start : end] if not t.is_punct]
+    if toks and _org_evidence(toks[-1]):
+        return False
     if 2 <= len(toks) <= 4 and toks[0].text in FIRST_NAMES and all(t.text[:1].isupper() for t in toks):
         return True
     return any(s <= span.start and span.end <= e for s, e in person_spans)
@@ -59,7 +73,7 @@ def plausible(span: Span, person_spans=(), place_spans=()) -> bool:
     """Can this (non-gazetteer) span be an organisation's name?"""
     text = span.text
     k = key(text)
-    if not k or "\n" in text or not re.match(rf"[{CAP}0-9]", text.strip()):
+    if not k or "\n" in text or not re.match(NAME_START, text.strip()):
         return False
     if any(kk in STOP or kk in PLACES for kk in keys(text)):
         return False
