@@ -16,7 +16,7 @@ from pipeline.extract.organisations.data import (
     ADDRESS_CUES, CAP, CAPITALISING_TOKENS, CONNECTORS, COORDINATORS, FIRST_NAMES,
     GAZETTEER_RULE, HEAD_SUFFIX, HEAD_WORDS, LEADING_STRIP, LEGAL_FORMS, LOWER_HEADS, NER_REJECT_AFTER, NOT_ORG_ENDINGS,
     PLACE_PREPOSITIONS, PLACES, ROMAN_OR_LETTER, RULES, SPANS_KEY, STOP, STRONG_RULES, Entry,
-    NAME_START, gazetteer, key, keys, lookup,
+    NAME_START, ZIPF, gazetteer, key, keys, lookup, zipf,
 )
 from pipeline.extract.organisations.ruler import _is_name_token
 
@@ -185,9 +185,56 @@ def _candidates(document: AnalysedDocument) -> list[Mention]:
                     span = _before_coordinator(span)
                 if span is not None and plausible(span, persons, places) and _model_name_ok(span, lower_words, surnames):
                     found.append(_mention(offset, span, f"ner:{doc.lang_}:{ent.label_}", PRIORITY["ner"], lookup(span.text)))
+    found.extend(_capitalised_common_words(document))
     found.extend(_member_lists(document))
     found.extend(_compound_prefixes(document))
     return found
+
+
+def _capitalised_common_words(document: AnalysedDocument) -> list[Mention]:
+    """Norwegian writes only a name's first word with a capital, so a common word (wordfreq)
+    capitalised inside a sentence marks a name that capitalises every word: "Natur og Ungdom",
+    "Kirkens Nødhjelp", "Nye Veier". The name is the run of capitalised words around it (joined by
+    "og", "i", "for"), two words or more, in a sentence that is not written in title case, with no
+    place or first name in it."""
+    out = []
+    joiners = set(RULES["name_connectors"]) - {"&"}
+    for offset, seg, doc in document.parts:
+        if doc.lang_ == "en" or seg.kind == "table_row":
+            continue
+        places = _ent_spans(doc, set(RULES["place_labels"]) | set(RULES["person_labels"]))
+        i = 0
+        while i < len(doc):
+            tok = doc[i]
+            i += 1
+            if not (tok.is_title and tok.is_alpha and not _capitalised_by_position(tok) and tok.pos_ not in ("ADJ", "VERB")
+                    and zipf(tok.text, "nb") >= ZIPF["capitalised_common_from"] and zipf(tok.text, "en") < ZIPF["rare_below"]):
+                continue
+            start, end = tok.i, tok.i + 1
+            while start > 0 and not doc[start].is_sent_start:
+                if doc[start - 1].is_title and doc[start - 1].is_alpha:
+                    start -= 1
+                elif doc[start - 1].lower_ in joiners and start > 1 and doc[start - 2].is_title and doc[start - 2].is_alpha:
+                    start -= 2
+                else:
+                    break
+            while end < len(doc) and doc[end].is_title and doc[end].is_alpha and not doc[end].is_sent_start:
+                end += 1
+            i = max(i, end)
+            if _capitalised_by_position(doc[start]) and start + 1 < end and doc[start + 1].lower_ not in joiners:
+                start += 1  # "Styrket Nordisk samhandling": the sentence's first word, no evidence of a name
+            if end < len(doc) and doc[end].like_num:
+                continue  # "Se Figur 2": a label and its number
+            span = doc[start:end]
+            sentence = sentence_of(span)
+            if len(span) < 2 or sum(t.is_lower and t.is_alpha for t in sentence) < 3:
+                continue
+            if any(key(t.text) in PLACES or t.text in FIRST_NAMES or t.text in LEADING_STRIP for t in span):
+                continue
+            if any(s < span.end and span.start < e for s, e in places) or not plausible(span):
+                continue
+            out.append(_mention(offset, span, "rule:capitalised_name", PRIORITY["rule"], lookup(span.text)))
+    return out
 
 
 @lru_cache(maxsize=1)

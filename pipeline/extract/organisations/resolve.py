@@ -72,8 +72,9 @@ def _content_words(text: str) -> list[str]:
 
 def _merge_short_forms(groups: list[list[Mention]]) -> list[list[Mention]]:
     """"Insider" -> "Insider Group", "NHT" -> "Norway Health Tech", "Life Science Cluster" ->
-    "The Life Science Cluster": a group whose every form is a short form of exactly one other
-    group's form joins that group."""
+    "The Life Science Cluster", "Klimadepartementet" -> "Klima- og miljødepartementet": a group
+    whose every form is a short form of exactly one other group's form joins that group; so does
+    one that is another's name and a head word ("Startuplab Ventures" -> "Startuplab")."""
     def forms(grp):
         return {key(m.text) for m in grp}
 
@@ -91,7 +92,8 @@ def _merge_short_forms(groups: list[list[Mention]]) -> list[list[Mention]]:
                     for o in forms(other):
                         if f != o and (o.startswith(f + " ") or _initials(o) == f.casefold() and len(f) >= 3
                                        or " " not in f and o.endswith(" " + f) and f in HEAD_WORDS
-                                       or f in short_compound(o)):
+                                       or f in short_compound(o)
+                                       or f.startswith(o + " ") and f[len(o) + 1 :] in HEAD_WORDS):
                             targets.add(gj)  # "Insider" / "NHT" / "Commission" (European Commission)
             if len(targets) == 1:
                 gj = targets.pop()

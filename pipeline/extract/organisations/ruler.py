@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from pipeline.extract.organisations.data import (
-    CAP, GAZETTEER_RULE, GENITIVE, NAME_TOKEN_RE, RULES, SPANS_KEY, Entry, gazetteer, lookup,
+    CAP, GAZETTEER_RULE, GENITIVE, NAME_TOKEN_RE, RULES, SPANS_KEY, ZIPF, Entry, gazetteer, lookup, zipf,
 )
 
 
@@ -22,7 +22,7 @@ NAME = {"TEXT": {"REGEX": NAME_TOKEN_RE}, "IS_DIGIT": False, "IS_PUNCT": False}
 RULE_KEYS = ("name_connectors", "cue_name_connectors", "coordinators", "head_suffixes", "not_head_suffixes",
              "name_heads", "lower_heads", "prefix_heads", "prefix_preps", "legal_forms", "company_nouns",
              "role_nouns", "role_preps", "first_names", "name_particles", "leading_strip", "articles",
-             "legal_form_joiners")
+             "legal_form_joiners", "state_prefixes", "nation_prefixes", "nation_heads")
 
 
 def _run(op: str = "+") -> list[dict]:
@@ -61,6 +61,12 @@ def rule_patterns(rules: dict) -> dict[str, tuple[int, list[list[dict]]]]:
         "name_head_joined": (0, [_run() + [coord] + _run("*") + [{"TEXT": {"IN": heads}}]]),
         "lower_head": (0, [_run() + [{"LOWER": {"IN": lower_heads}}]]),
         "prefix_head": (0, [[{"TEXT": {"IN": rules["prefix_heads"]}}, {"LOWER": {"IN": rules["prefix_preps"]}}] + _run()]),
+        "state_body": (0, [[{"ORTH": {"IN": rules["state_prefixes"]}}, {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 4}}]]),
+        "nation_body": (0, [
+            [{"ORTH": {"IN": rules["nation_prefixes"]}}, {"LOWER": {"REGEX": rf"(?:{_words(rules['nation_heads'])})$"}}],
+            [{"ORTH": {"IN": rules["nation_prefixes"]}}, {"TEXT": {"REGEX": r"^[a-zæøå]+-$"}}, coord,
+             {"LOWER": {"REGEX": rf"(?:{_words(rules['nation_heads'])})$"}}],
+        ]),
         "company_noun": (1, with_connector([{"LOWER": {"REGEX": rf"(?:{_words(rules['company_nouns'])})$"}}])),
         "role": (2, with_connector([{"LOWER": {"REGEX": rf"(?:{_words(rules['role_nouns'])})$"}},
                                     {"LOWER": {"IN": rules["role_preps"]}}])),
@@ -193,6 +199,8 @@ class OrganisationRuler(Pipe):
                 continue
             if rule == "name_head_joined" and not self._joined_name_ok(doc[start:end]):
                 continue
+            if rule == "state_body" and doc[start].is_sent_start and zipf(doc[end - 1].text, "nb") >= ZIPF["common_from"]:
+                continue  # "Statens andel ...": the state's share, not a body
             if rule.startswith("name_head") and end < len(doc) and _is_name_token(doc[end]) and not doc[end].is_sent_start:
                 continue  # the head word does not end the name ("Holistic Healthcare Funding")
             spans.append(Span(doc, start, end, label="ORG", span_id=f"rule:{rule}"))
