@@ -154,12 +154,16 @@ def test_a_list_of_places_the_model_took_for_one_name_is_not_an_organisation():
     assert _model_name_ok(doc[5:10], set(), set()) is False  # "Overhalla, Kløfta, Kjeller"
 
 
-def test_a_model_name_around_og_is_cut_to_its_first_name():
+def test_a_model_name_around_og_is_split_into_the_names_it_joins():
     import spacy
 
-    from pipeline.extract.organisations.candidates import _before_coordinator
+    from pipeline.extract.organisations.candidates import _conjuncts
 
-    doc = spacy.blank("nb")("Både Future Materials, Digicat og Manufacturing technology tilbyr tjenester.")
-    assert _before_coordinator(doc[4:7]).text == "Digicat"
-    doc = spacy.blank("nb")("Han jobber i Nordisk Sol- og Vindkraft nå.")
-    assert _before_coordinator(doc[3:7]).text == "Nordisk Sol- og Vindkraft"  # a hyphen before "og": one name
+    def parts(text, start, end):
+        return [p.text for p in _conjuncts(spacy.blank("nb")(text)[start:end])]
+
+    assert parts("Både Future Materials, Digicat og Manufacturing technology tilbyr tjenester.", 4, 7) == ["Digicat", "Manufacturing"]
+    assert parts("Avtalen ble signert av Equinor og Telenor i går.", 4, 7) == ["Equinor", "Telenor"]
+    assert parts("Han jobber i Nordisk Sol- og Vindkraft nå.", 3, 7) == ["Nordisk Sol- og Vindkraft"]  # a hyphen before "og": one name
+    # the last part ends in a head word, the first is common words: one name
+    assert parts("She heads the Norwegian Oil and Gas Association now.", 3, 8) == ["Norwegian Oil and Gas Association"]

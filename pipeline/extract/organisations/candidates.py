@@ -16,7 +16,7 @@ from pipeline.extract.organisations.data import (
     ADDRESS_CUES, CAP, CAPITALISING_TOKENS, CONNECTORS, COORDINATORS, FIRST_NAMES,
     GAZETTEER_RULE, HEAD_SUFFIX, HEAD_WORDS, LEADING_STRIP, LEGAL_FORMS, LOWER_HEADS, NER_REJECT_AFTER, NOT_ORG_ENDINGS,
     PLACE_PREPOSITIONS, PLACES, ROMAN_OR_LETTER, RULES, SPANS_KEY, STOP, STRONG_RULES, Entry,
-    NAME_START, ZIPF, gazetteer, key, keys, lookup, zipf,
+    NAME_START, ZIPF, gazetteer, key, keys, lookup, rare_word, zipf,
 )
 from pipeline.extract.organisations.ruler import _is_name_token
 
@@ -58,9 +58,10 @@ def _is_person(span: Span, person_spans: list[tuple[int, int]]) -> bool:
     """A person's name: inside a model's PER name, or a first name (pipeline/lang/common/first_names.yaml
     and organisations.yaml) and a surname, also when the name goes on after the span ("Odd" of "Odd
     Emil Ingebrigtsen"); not when a legal form or head word ends it ("Per Aarsleff AS")."""
-    doc, end = span.doc, span.end
-    while end < len(doc) and end - span.start < 4 and doc[end].is_alpha and doc[end].text[:1].isupper() and not doc[end].is_sent_start:
-        end += 1
+    doc, end = span.doc, span.start
+    while end < len(doc) and end - span.start < 4 and (end < span.end or doc[end].is_alpha and not doc[end].is_sent_start) and (
+            doc[end].text[:1].isupper() or doc[end].is_punct):
+        end += 1  # the capitalised words from the span's start, also past its end
     toks = [t for t in doc[span.start : end] if not t.is_punct]
     if toks and _org_evidence(toks[-1]):
         return False
@@ -116,13 +117,25 @@ def _capitalised_by_position(tok) -> bool:
     return tok.is_sent_start or (tok.i > 0 and tok.doc[tok.i - 1].text in CAPITALISING_TOKENS)
 
 
-def _before_coordinator(span: Span) -> Span:
-    """A model name with "og"/"and" inside joins two names ("Digicat og Manufacturing
-    technology"): keep the first. Not after a hyphen: "Helse- og omsorgsdepartementet" is one."""
-    for k in range(1, len(span) - 1):
-        if span[k].lower_ in COORDINATORS and not span[k - 1].text.endswith("-"):
-            return span[:k]
-    return span
+def _conjuncts(span: Span) -> list[Span]:
+    """A model name with "og"/"and" inside: the names it joins when each is one ("Equinor og
+    Telenor"; uses the parse's coordination where the model has one), else the first ("Digicat og
+    Manufacturing technology"); one name when the last part ends in a head word and the parts
+    before are common words, not names ("Norwegian Oil and Gas Association"). Not after a
+    hyphen: "Helse- og omsorgsdepartementet" is one."""
+    cuts = [k for k in range(1, len(span) - 1) if span[k].lower_ in COORDINATORS and not span[k - 1].text.endswith("-")]
+    if not cuts:
+        return [span]
+    parts = [span[a:b] for a, b in zip([0] + [k + 1 for k in cuts], cuts + [len(span)])]
+    if not all(len(p) and _is_name_token(p[0]) for p in parts):
+        return [parts[0]]
+    first = [t for p in parts[:-1] for t in p]
+    if key(parts[-1][-1].text) in HEAD_WORDS and not any(lookup(p.text) or _org_evidence(p[-1]) for p in parts[:-1]) and (
+            not any(rare_word(t.text) for t in first if t.is_alpha)):
+        return [span]
+    if span.doc.has_annotation("DEP") and not all(p.root.dep_ in ("KOORD", "conj") for p in parts[1:]):
+        return [parts[0]]  # the parser does not read the later parts as coordinated names
+    return parts
 
 
 def _in_all_caps_run(span: Span) -> bool:
@@ -181,10 +194,9 @@ def _candidates(document: AnalysedDocument) -> list[Mention]:
                 while (span is not None and len(span) > 1 and (span.start == 0 or span[0].is_sent_start)
                        and not span[0].text.isupper() and span[0].lower_ in lower_words):
                     span = span[1:]  # a capitalised common word at a sentence start ("Styrket Nordisk ...")
-                if span is not None:
-                    span = _before_coordinator(span)
-                if span is not None and plausible(span, persons, places) and _model_name_ok(span, lower_words, surnames):
-                    found.append(_mention(offset, span, f"ner:{doc.lang_}:{ent.label_}", PRIORITY["ner"], lookup(span.text)))
+                for part in _conjuncts(span) if span is not None else ():
+                    if plausible(part, persons, places) and _model_name_ok(part, lower_words, surnames):
+                        found.append(_mention(offset, part, f"ner:{doc.lang_}:{ent.label_}", PRIORITY["ner"], lookup(part.text)))
     found.extend(_capitalised_common_words(document))
     found.extend(_member_lists(document))
     found.extend(_compound_prefixes(document))
@@ -203,7 +215,7 @@ def _capitalised_common_words(document: AnalysedDocument) -> list[Mention]:
         if doc.lang_ == "en" or seg.kind == "table_row":
             continue
         places = _ent_spans(doc, set(RULES["place_labels"]) | set(RULES["person_labels"]))
-        i = 0
+        i = last_end = 0
         while i < len(doc):
             tok = doc[i]
             i += 1
@@ -211,10 +223,10 @@ def _capitalised_common_words(document: AnalysedDocument) -> list[Mention]:
                     and zipf(tok.text, "nb") >= ZIPF["capitalised_common_from"] and zipf(tok.text, "en") < ZIPF["rare_below"]):
                 continue
             start, end = tok.i, tok.i + 1
-            while start > 0 and not doc[start].is_sent_start:
+            while start > last_end and not doc[start].is_sent_start:
                 if doc[start - 1].is_title and doc[start - 1].is_alpha:
                     start -= 1
-                elif doc[start - 1].lower_ in joiners and start > 1 and doc[start - 2].is_title and doc[start - 2].is_alpha:
+                elif doc[start - 1].lower_ in joiners and start - 2 >= last_end and doc[start - 2].is_title and doc[start - 2].is_alpha:
                     start -= 2
                 else:
                     break
@@ -233,7 +245,9 @@ def _capitalised_common_words(document: AnalysedDocument) -> list[Mention]:
                 continue
             if any(s < span.end and span.start < e for s, e in places) or not plausible(span):
                 continue
-            out.append(_mention(offset, span, "rule:capitalised_name", PRIORITY["rule"], lookup(span.text)))
+            last_end = end
+            # weaker than the name rules: "Noregs Mållag og Statens kartverk" is two names
+            out.append(_mention(offset, span, "rule:capitalised_name", PRIORITY["list"], lookup(span.text)))
     return out
 
 

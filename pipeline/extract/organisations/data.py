@@ -107,6 +107,9 @@ def keys(s: str) -> list[str]:
     head = without_legal_form(k)
     if head:
         out.append(head)
+    group = GROUP_SUFFIX.sub("", k)
+    if group != k:
+        out.append(group)  # "Varner-gruppen" is Varner
     return out
 
 
@@ -154,7 +157,7 @@ def _words(name: str) -> str:
 # Rules whose evidence (a head word or legal form in the name itself) outweighs a model's
 # PER/LOC reading of the same words ("NCE Heidner Biocluster" tagged PERSON).
 STRONG_RULES = {"head_suffix", "name_head", "name_head_joined", "lower_head", "prefix_head", "legal_form", "company_noun", "role",
-                "state_body", "nation_body"}
+                "state_body", "nation_body", "group_name"}
 LOWER_HEADS = set(RULES["lower_heads"])
 HEAD_WORDS = {h.casefold() for h in RULES["name_heads"] + RULES["reference_heads"]}
 PLACE_PREPOSITIONS = set(RULES["place_prepositions"])
@@ -164,6 +167,7 @@ COORDINATORS = set(RULES["coordinators"])
 HEAD_SUFFIX = re.compile(rf"(?:{_words('head_suffixes')})s?$")
 HEAD_OR_LOWER_HEAD_END = re.compile(rf"(?:{_words('head_suffixes')}|{_words('lower_heads')})s?$")
 NER_REJECT_AFTER = set(RULES["ner_reject_after"])
+GROUP_SUFFIX = re.compile(rf"-(?:{_words('group_suffixes')})$")
 COMPANY_NOUN = re.compile(rf"(?:{_words('company_nouns')})$")  # the end of a word that says "a company" ("firm", "selskapet")
 SHORT_COMPOUND = re.compile(rf"^([{CAP}]\w+)- (?:{_words('coordinators')}) [a-zæøå]\w*?({_words('head_suffixes')})$", re.IGNORECASE)
 NOT_ORG_ENDINGS = re.compile(rf"(?:{_words('not_org_endings')})$")

@@ -11,7 +11,7 @@ from pipeline.extract.organisations.candidates import (
     PRIORITY, _candidates, _Covered, Mention, _select, _sentence, _span_at,
 )
 from pipeline.extract.organisations.data import (
-    AFTER_ARTICLE, ARTICLES, CONNECTORS, GENITIVE, HEAD_WORDS, WEAK_MAX, Entry,
+    AFTER_ARTICLE, ARTICLES, CONNECTORS, GENITIVE, GROUP_SUFFIX, HEAD_WORDS, WEAK_MAX, Entry,
     key, keys, lookup, short_compound, without_legal_form,
 )
 from pipeline.extract.organisations.document_rules import _coordinated, _links
@@ -194,9 +194,9 @@ def _second_pass(document: AnalysedDocument, groups: list[list[Mention]]) -> Non
         if entry:
             forms |= set(entry.forms)
         for f in list(forms):
-            head = without_legal_form(f.casefold())
-            if head and len(head) >= 3:
-                forms.add(f[: len(head)])  # "Hyvolution AS" is also "Hyvolution"
+            head = without_legal_form(f.casefold()) or GROUP_SUFFIX.sub("", f.casefold())
+            if len(head) >= 3:
+                forms.add(f[: len(head)])  # "Hyvolution AS" is also "Hyvolution", "Varner-gruppen" "Varner"
         for form in sorted(forms, key=len, reverse=True):
             if len(form) < 1 or (len(form) <= WEAK_MAX and form.islower()):
                 continue

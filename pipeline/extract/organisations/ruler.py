@@ -22,7 +22,7 @@ NAME = {"TEXT": {"REGEX": NAME_TOKEN_RE}, "IS_DIGIT": False, "IS_PUNCT": False}
 RULE_KEYS = ("name_connectors", "cue_name_connectors", "coordinators", "head_suffixes", "not_head_suffixes",
              "name_heads", "lower_heads", "prefix_heads", "prefix_preps", "legal_forms", "company_nouns",
              "role_nouns", "role_preps", "first_names", "name_particles", "leading_strip", "articles",
-             "legal_form_joiners", "state_prefixes", "nation_prefixes", "nation_heads")
+             "legal_form_joiners", "state_prefixes", "nation_prefixes", "nation_heads", "group_suffixes")
 
 
 def _run(op: str = "+") -> list[dict]:
@@ -61,6 +61,7 @@ def rule_patterns(rules: dict) -> dict[str, tuple[int, list[list[dict]]]]:
         "name_head_joined": (0, [_run() + [coord] + _run("*") + [{"TEXT": {"IN": heads}}]]),
         "lower_head": (0, [_run() + [{"LOWER": {"IN": lower_heads}}]]),
         "prefix_head": (0, [[{"TEXT": {"IN": rules["prefix_heads"]}}, {"LOWER": {"IN": rules["prefix_preps"]}}] + _run()]),
+        "group_name": (0, [[{"TEXT": {"REGEX": rf"^[{CAP}][\w&.]*-(?:{_words(rules['group_suffixes'])})$"}}]]),
         "state_body": (0, [[{"ORTH": {"IN": rules["state_prefixes"]}}, {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 4}}]]),
         "nation_body": (0, [
             [{"ORTH": {"IN": rules["nation_prefixes"]}}, {"LOWER": {"REGEX": rf"(?:{_words(rules['nation_heads'])})$"}}],
