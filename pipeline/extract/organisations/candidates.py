@@ -204,48 +204,41 @@ def _candidates(document: AnalysedDocument) -> list[Mention]:
 
 
 def _capitalised_common_words(document: AnalysedDocument) -> list[Mention]:
-    """Norwegian writes only a name's first word with a capital, so a common word (wordfreq)
-    capitalised inside a sentence marks a name that capitalises every word: "Natur og Ungdom",
-    "Kirkens Nødhjelp", "Nye Veier". The name is the run of capitalised words around it (joined by
-    "og", "i", "for"), two words or more, in a sentence that is not written in title case, with no
-    place or first name in it."""
+    """Norwegian writes only a name's first word with a capital, so a common word (wordfreq: frequent
+    in Norwegian, rare in English) capitalised inside a sentence marks a name that capitalises every
+    word: two such words joined by "og" ("Natur og Ungdom", also at a sentence start), or a
+    capitalised word and such a word ("Kirkens Nødhjelp", "Nye Veier"). Not where the model reads
+    the words as anything else (a place, a person, an event, or two names: "Brann og Vålerenga"),
+    not a label with a number ("Figur 2"), not in a sentence written in title case."""
     out = []
-    joiners = set(RULES["name_connectors"]) - {"&"}
+    coordinators = COORDINATORS - {"&"}
+
+    def common(tok) -> bool:
+        return (tok.is_title and tok.is_alpha and zipf(tok.text, "nb") >= ZIPF["capitalised_common_from"]
+                and zipf(tok.text, "en") < ZIPF["rare_below"] and tok.pos_ not in ("ADJ", "VERB"))
+
     for offset, seg, doc in document.parts:
         if doc.lang_ == "en" or seg.kind == "table_row":
             continue
-        places = _ent_spans(doc, set(RULES["place_labels"]) | set(RULES["person_labels"]))
-        i = last_end = 0
-        while i < len(doc):
-            tok = doc[i]
-            i += 1
-            if not (tok.is_title and tok.is_alpha and not _capitalised_by_position(tok) and tok.pos_ not in ("ADJ", "VERB")
-                    and zipf(tok.text, "nb") >= ZIPF["capitalised_common_from"] and zipf(tok.text, "en") < ZIPF["rare_below"]):
+        for tok in doc[1:]:
+            if not common(tok) or _capitalised_by_position(tok):
                 continue
-            start, end = tok.i, tok.i + 1
-            while start > last_end and not doc[start].is_sent_start:
-                if doc[start - 1].is_title and doc[start - 1].is_alpha:
-                    start -= 1
-                elif doc[start - 1].lower_ in joiners and start - 2 >= last_end and doc[start - 2].is_title and doc[start - 2].is_alpha:
-                    start -= 2
-                else:
-                    break
-            while end < len(doc) and doc[end].is_title and doc[end].is_alpha and not doc[end].is_sent_start:
-                end += 1
-            i = max(i, end)
-            if _capitalised_by_position(doc[start]) and start + 1 < end and doc[start + 1].lower_ not in joiners:
-                start += 1  # "Styrket Nordisk samhandling": the sentence's first word, no evidence of a name
-            if end < len(doc) and doc[end].like_num:
-                continue  # "Se Figur 2": a label and its number
-            span = doc[start:end]
-            sentence = sentence_of(span)
-            if len(span) < 2 or sum(t.is_lower and t.is_alpha for t in sentence) < 3:
+            i = tok.i
+            if i >= 2 and doc[i - 1].lower_ in coordinators and common(doc[i - 2]):
+                span = doc[i - 2 : i + 1]  # "Natur og Ungdom"
+            elif doc[i - 1].is_title and doc[i - 1].is_alpha and not _capitalised_by_position(doc[i - 1]):
+                span = doc[i - 1 : i + 1]  # "Kirkens Nødhjelp"
+            else:
                 continue
-            if any(key(t.text) in PLACES or t.text in FIRST_NAMES or t.text in LEADING_STRIP for t in span):
+            if span.end < len(doc) and (doc[span.end].like_num or doc[span.end].is_title):
+                continue  # "Se Figur 2"; a longer run of capitals is a title, not this rule's
+            if sum(t.is_lower and t.is_alpha for t in sentence_of(span)) < 3:
                 continue
-            if any(s < span.end and span.start < e for s, e in places) or not plausible(span):
+            if any(key(t.text) in PLACES or t.text in FIRST_NAMES for t in span) or not plausible(span):
                 continue
-            last_end = end
+            if any(e.start < span.end and span.start < e.end and not (e.start <= span.start and span.end <= e.end and e.label_ in RULES["ner_labels"])
+                   for e in doc.ents):
+                continue
             # weaker than the name rules: "Noregs Mållag og Statens kartverk" is two names
             out.append(_mention(offset, span, "rule:capitalised_name", PRIORITY["list"], lookup(span.text)))
     return out
@@ -301,8 +294,11 @@ def _model_name_ok(span: Span, lower_words: set[str], surnames: set[str]) -> boo
         return False  # "STATSBUDSJETTET", "OPPDRAGSBREV": a word of an all-caps heading, not an acronym
     if len(toks) == 1 and re.fullmatch(r"[A-Z]{1,3}[a-z]", last.text):
         return False  # "NOx", "SOx": formulas and units
-    if len(toks) == 1 and (last.text in surnames or (_capitalised_by_position(last) and re.search(r"(?:a|en|et|ene)$", last.text))):
-        return False  # "Skymoen" (a person named earlier), "Eininga", "Momentet", "TITTEL: Budsjettforslaget"
+    if len(toks) == 1 and (last.text in surnames or _capitalised_by_position(last) and (
+            re.search(r"(?:a|en|et|ene)$", last.text) or zipf(last.text, doc.lang_) >= ZIPF["common_from"])):
+        # "Skymoen" (a person named earlier), "Eininga", "Momentet", "TITTEL: Budsjettforslaget"; a
+        # common word (wordfreq) only its position capitalises ("Troll" at a sentence start)
+        return False
     if _in_address(span):
         return False  # "Postboks 448 Sentrum"
     if len(toks) == 1 and span.start > 0 and doc[span.start - 1].lower_ in PLACE_PREPOSITIONS:
