@@ -105,3 +105,30 @@ def test_ids_unchanged_by_a_second_run_and_by_an_added_document(runs):
     added = {name: i for (doc, name), i in ids3.items() if (doc, name) not in ids1}
     registered = {r["canonical_name"]: r["org_id"] for r in tables1["organisation_registry"]}
     assert added["Nysnø"] == registered["Nysnø Klimainvesteringer"] and added["Investinor"] == registered["Investinor"]
+
+
+def test_a_run_that_dies_after_writing_the_registry_leaves_the_ids_as_they_were(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "a.txt").write_text("Enova og Statens naturoppsyn (SNO) får 10 mill. kroner.", encoding="utf-8")
+    out = tmp_path / "out"
+    run.run_extraction([str(raw)], out)
+    before = store.read_table(out, "organisation_registry").to_pylist()
+    (raw / "b.txt").write_text("SNO og Visma AS samarbeider. Visma vokser.", encoding="utf-8")
+
+    def die(point):
+        if point == "after-table:organisation_registry":
+            raise KeyboardInterrupt("killed after the registry was written")
+
+    monkeypatch.setattr(store, "checkpoint", die)
+    with pytest.raises(KeyboardInterrupt):
+        run.run_extraction([str(raw)], out)
+    monkeypatch.undo()
+    assert store.read_table(out, "organisation_registry").to_pylist() == before  # the dead run's registry is not read
+    run.run_extraction([str(raw)], out)
+    after = {r["canonical_name"]: r["org_id"] for r in store.read_table(out, "organisation_registry").to_pylist()}
+    assert {r["canonical_name"]: r["org_id"] for r in before}.items() <= after.items()
+    ids = _ids(store.read_table(out, "organisations").to_pylist())
+    sno = {(doc, i) for (doc, name), i in ids.items() if name in ("Statens naturoppsyn", "SNO")}
+    assert len({doc for doc, _ in sno}) == 2 and len({i for _, i in sno}) == 1  # "SNO" in b.txt is the body a.txt defined
+    assert "Visma AS" in after
