@@ -7,7 +7,7 @@ import re
 from pipeline.document import AnalysedDocument
 from pipeline.extract.organisations.candidates import (
     LIST_CUE, PRIORITY, _ent_spans, _is_person, _lower_words, _mention, Mention, _part_at,
-    plausible, _span_at, _strip_leading,
+    plausible, _span_at, _strip_leading, _surnames,
 )
 from pipeline.extract.organisations.data import (
     CAP, COMPANY_NOUN, CONNECTORS, COORDINATORS, HEAD_OR_LOWER_HEAD_END, LEADING_STRIP, NOT_ORG_ENDINGS,
@@ -160,6 +160,7 @@ def _coordinated(document: AnalysedDocument, mentions: list[Mention]) -> tuple[l
     mentions = [m for m in mentions if m.priority <= PRIORITY["list"]]  # the model alone is no evidence
     known = {(m.start, m.end) for m in mentions}
     known_keys = {key(m.text) for m in mentions}  # recognised once: known everywhere in the document
+    surnames = _surnames(document)  # "Stoltenberg" after "Jens Stoltenberg": a person, also in a list
     out, drop = [], []
     for offset, seg, doc in document.parts:
         for i, j, items in _list_items(doc):
@@ -181,7 +182,7 @@ def _coordinated(document: AnalysedDocument, mentions: list[Mention]) -> tuple[l
             if n_known >= 1 and (cue or n_vouched * 2 >= len(spans)):
                 for s, kn in zip(spans, is_known):
                     # the list outweighs a model's PER/LOC reading
-                    if not kn and plausible(s) and not any(NOT_ORG_ENDINGS.search(t.lower_) for t in s):
+                    if not kn and plausible(s) and s.text not in surnames and not any(NOT_ORG_ENDINGS.search(t.lower_) for t in s):
                         out.append(_mention(offset, s, "rule:coordination", PRIORITY["coord"], lookup(s.text)))
             elif n_known == 0 and len(spans) >= 3 and 2 * sum(bool(b) for b in by_model) < len(spans):
                 drop += [m for b in by_model for m in b if m.entry is None]
