@@ -157,7 +157,7 @@ def _words(name: str) -> str:
 # Rules whose evidence (a head word or legal form in the name itself) outweighs a model's
 # PER/LOC reading of the same words ("NCE Heidner Biocluster" tagged PERSON).
 STRONG_RULES = {"head_suffix", "name_head", "name_head_joined", "lower_head", "prefix_head", "legal_form", "company_noun", "role",
-                "state_body", "nation_body", "group_name"}
+                "state_body", "nation_body", "group_name", "place_lower_head"}
 LOWER_HEADS = set(RULES["lower_heads"])
 HEAD_WORDS = {h.casefold() for h in RULES["name_heads"] + RULES["reference_heads"]}
 PLACE_PREPOSITIONS = set(RULES["place_prepositions"])

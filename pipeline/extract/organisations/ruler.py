@@ -13,7 +13,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import ensure_path
 
 from pipeline.extract.organisations.data import (
-    CAP, GAZETTEER_RULE, GENITIVE, NAME_TOKEN_RE, RULES, SPANS_KEY, ZIPF, Entry, gazetteer, lookup, zipf,
+    CAP, GAZETTEER_RULE, GENITIVE, NAME_TOKEN_RE, RULES, SPANS_KEY, ZIPF, Entry, gazetteer, key, lookup, zipf,
 )
 
 
@@ -22,7 +22,7 @@ NAME = {"TEXT": {"REGEX": NAME_TOKEN_RE}, "IS_DIGIT": False, "IS_PUNCT": False}
 RULE_KEYS = ("name_connectors", "cue_name_connectors", "coordinators", "head_suffixes", "not_head_suffixes",
              "name_heads", "lower_heads", "prefix_heads", "prefix_preps", "legal_forms", "company_nouns",
              "role_nouns", "role_preps", "first_names", "name_particles", "leading_strip", "articles",
-             "legal_form_joiners", "state_prefixes", "nation_prefixes", "nation_heads", "group_suffixes")
+             "legal_form_joiners", "state_prefixes", "nation_prefixes", "nation_heads", "group_suffixes", "places")
 
 
 def _run(op: str = "+") -> list[dict]:
@@ -60,6 +60,8 @@ def rule_patterns(rules: dict) -> dict[str, tuple[int, list[list[dict]]]]:
         # "Health and Care Committee" (but not "Bayer og GE Healthcare": checked in the ruler)
         "name_head_joined": (0, [_run() + [coord] + _run("*") + [{"TEXT": {"IN": heads}}]]),
         "lower_head": (0, [_run() + [{"LOWER": {"IN": lower_heads}}]]),
+        # a county named "A og B": "Møre og Romsdal fylkeskommune" (checked in the ruler: A og B is a place)
+        "place_lower_head": (0, [_run() + [{"LOWER": {"IN": rules["coordinators"]}}] + _run() + [{"LOWER": {"IN": lower_heads}}]]),
         "prefix_head": (0, [[{"TEXT": {"IN": rules["prefix_heads"]}}, {"LOWER": {"IN": rules["prefix_preps"]}}] + _run()]),
         "group_name": (0, [[{"TEXT": {"REGEX": rf"^[{CAP}][\w&.]*-(?:{_words(rules['group_suffixes'])})$"}}]]),
         "state_body": (0, [[{"ORTH": {"IN": rules["state_prefixes"]}}, {"IS_LOWER": True, "IS_ALPHA": True, "LENGTH": {">=": 4}}]]),
@@ -131,6 +133,7 @@ class OrganisationRuler(Pipe):
             [first] + _run("*") + [particle] + _run() + [{"ORTH": "("}] + _run() + [inner] + _run() + [close],
         ], greedy="LONGEST")
         self.leading_strip = set(self.rules["leading_strip"])
+        self.places = {key(p) for p in self.rules["places"]}
         self.coordinators = {*self.rules["coordinators"], "&"}
         self.sentence_articles = {a.capitalize() for a in self.rules["articles"]}
         # a capitalised cue word at a sentence start is not part of the name that follows it
@@ -142,6 +145,11 @@ class OrganisationRuler(Pipe):
         at = next(i for i, t in enumerate(span) if t.lower_ in self.coordinators)
         left, right = span[:at], span[at + 1 : -1]
         return len(left) == 1 and len(right) <= 3 and lookup(left.text) is None
+
+    def _place(self, span: Span) -> bool:
+        """A place, or places joined by "og" ("Sogn og Fjordane", "Troms og Finnmark")."""
+        parts = re.split(rf"\s+(?:{_words(self.rules['coordinators'])})\s+", span.text)
+        return key(span.text) in self.places or all(key(p) in self.places for p in parts)
 
     def _trim(self, doc: Doc, start: int, end: int) -> int:
         """The start of a name after function words, a cue word ("Selskapet") and a sentence's article."""
@@ -200,6 +208,8 @@ class OrganisationRuler(Pipe):
                 continue
             if rule == "name_head_joined" and not self._joined_name_ok(doc[start:end]):
                 continue
+            if rule == "place_lower_head" and not self._place(doc[start : end - 1]):
+                continue  # "Equinor og Bergen kommune": two names
             if rule == "state_body" and doc[start].is_sent_start and zipf(doc[end - 1].text, "nb") >= ZIPF["common_from"]:
                 continue  # "Statens andel ...": the state's share, not a body
             if rule.startswith("name_head") and end < len(doc) and _is_name_token(doc[end]) and not doc[end].is_sent_start:
