@@ -70,16 +70,12 @@ ORGANISATIONS = pa.schema(
 ORGANISATION_REGISTRY = pa.schema(
     [
         ("org_id", _str),
-        ("canonical_name", _str),  # the gazetteer's name, else the name most documents use
+        ("name", _str),  # canonical: the gazetteer's name, else the name most documents use
         ("aliases", pa.list_(_str)),  # every other form seen in any document (kept after a document goes)
         ("kind", _str),  # company, ministry, agency, ... (gazetteer, legal form or head word), else null
         ("n_documents", _int),  # documents of this run's tables that name it (0: only earlier ones did)
-        ("first_run", _str),  # the run that gave the id
-        ("last_run", _str),  # the newest run whose tables name it
-        # CONTRACT.md's names for three of the columns above (same values)
-        ("name", _str),
-        ("first_run_id", _str),
-        ("last_run_id", _str),
+        ("first_run_id", _str),  # the run that gave the id
+        ("last_run_id", _str),  # the newest run whose tables name it
         ("run_id", _str),
     ]
 )

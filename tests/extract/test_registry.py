@@ -20,9 +20,9 @@ def test_one_id_across_documents_languages_acronyms_and_legal_forms():
     assert len(set(ids.values())) == 4
     by_id = {r["org_id"]: r for r in registry}
     research = by_id[ids[("a", "Forskningsrådet")]]
-    assert research["canonical_name"] == "Norges forskningsråd" and research["n_documents"] == 3
+    assert research["name"] == "Norges forskningsråd" and research["n_documents"] == 3
     assert {"Forskningsrådet", "Research Council of Norway"} <= set(research["aliases"])
-    assert research["kind"] == "agency" and research["first_run"] == research["last_run"] == "run1"
+    assert research["kind"] == "agency" and research["first_run_id"] == research["last_run_id"] == "run1"
     assert by_id[ids[("a", "Nammo AS")]]["kind"] == "company"
 
 
@@ -38,11 +38,11 @@ def test_ids_survive_runs_removals_and_documents_added_back():
     ids2, reg2 = rebuild(reg1, carried + [row("c", "Visma")], "run2")
     assert ids2[("c", "Visma")] == ids1[("a", "Visma")] == ids1[("b", "Visma AS")]
     visma = next(r for r in reg2 if r["org_id"] == ids1[("a", "Visma")])
-    assert visma["n_documents"] == 2 and visma["first_run"] == "run1" and visma["last_run"] == "run2"
+    assert visma["n_documents"] == 2 and visma["first_run_id"] == "run1" and visma["last_run_id"] == "run2"
     # run 3: only c is left; Meltwater stays in the registry without documents, and comes back with its id
     ids3, reg3 = rebuild(reg2, [row("c", "Visma", org_id=ids2[("c", "Visma")])], "run3")
     meltwater = next(r for r in reg3 if r["org_id"] == ids1[("b", "Meltwater")])
-    assert meltwater["n_documents"] == 0 and meltwater["last_run"] == "run2"
+    assert meltwater["n_documents"] == 0 and meltwater["last_run_id"] == "run2"
     ids4, _ = rebuild(reg3, [row("d", "Meltwater")], "run4")
     assert ids4[("d", "Meltwater")] == ids1[("b", "Meltwater")]
 

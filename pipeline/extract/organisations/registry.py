@@ -84,8 +84,8 @@ class Registry:
         self.index: dict[str, str] = {}  # identity key -> org_id (the first entry to claim it)
         self.documents: dict[str, set[str]] = {}  # org_id -> doc_ids of this run's rows
         for r in rows:
-            entry = RegistryEntry(r["org_id"], r["canonical_name"], set(r["aliases"] or ()), r["kind"],
-                                  r["first_run"], r["last_run"], _entry_of([r["canonical_name"], *(r["aliases"] or ())]))
+            entry = RegistryEntry(r["org_id"], r["name"], set(r["aliases"] or ()), r["kind"],
+                                  r["first_run_id"], r["last_run_id"], _entry_of([r["name"], *(r["aliases"] or ())]))
             self.entries[entry.org_id] = entry
         # names before aliases: an alias never takes a key from another entry's own name
         for org_id, entry in self.entries.items():
@@ -148,10 +148,8 @@ class Registry:
         out = []
         for org_id, e in sorted(self.entries.items()):
             n = len(self.documents.get(org_id, ()))
-            out.append({"org_id": org_id, "canonical_name": e.canonical_name, "aliases": sorted(e.aliases),
-                        "kind": e.kind, "n_documents": n, "first_run": e.first_run, "last_run": e.last_run,
-                        "name": e.canonical_name, "first_run_id": e.first_run, "last_run_id": e.last_run,
-                        "run_id": run_id})
+            out.append({"org_id": org_id, "name": e.canonical_name, "aliases": sorted(e.aliases), "kind": e.kind,
+                        "n_documents": n, "first_run_id": e.first_run, "last_run_id": e.last_run, "run_id": run_id})
         return out
 
 
