@@ -1,7 +1,6 @@
 """Review pages: every row highlighted once in its document's page; untrusted text stays text."""
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
