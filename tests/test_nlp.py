@@ -57,14 +57,14 @@ def test_a_document_failing_in_the_shared_pass_fails_alone(pipelines, monkeypatc
 def test_norwegian_sentences_come_from_the_sentencizer_even_with_a_parser():
     import spacy
 
-    from pipeline.nlp import NB_RUNTIME_DISABLED, add_components
+    from pipeline.nlp import add_components
 
     nb = spacy.blank("nb")
     for name in ("parser", "attribute_ruler"):
         nb.add_pipe(name)
     add_components(nb, "nb")
     assert nb.pipe_names[:2] == ["sentencizer", "parser"]
-    assert set(NB_RUNTIME_DISABLED) <= set(nb.disabled)
+    assert not nb.disabled  # the attribute ruler runs: the extractors read Norwegian pos_
     en = spacy.blank("en")
     en.add_pipe("parser")
     add_components(en, "en")
@@ -81,3 +81,11 @@ def test_the_runtime_norwegian_sentences_are_the_sentencizers(pipelines):
     rules.add_pipe("sentencizer")
     want = [s.text for s in rules(text).sents]
     assert [s.text for s in pipelines.nb(text).sents] == want
+
+
+def test_the_runtime_norwegian_model_tags_lemmatises_and_parses(pipelines):
+    """The default Norwegian pipeline is the full one: UD pos_ (attribute ruler), lemmas and a
+    parse reach the extractors (their Matcher patterns read POS; without it spaCy raises E155)."""
+    doc = pipelines.nb("Regjeringen foreslår å øke avgiften på utslipp med 50 prosent innen 2030.")
+    assert doc.has_annotation("POS") and doc.has_annotation("LEMMA") and doc.has_annotation("DEP")
+    assert doc[1].pos_ == "VERB" and doc[1].lemma_ == "foreslå" and doc[0].dep_ == "SUBJ"

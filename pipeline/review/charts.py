@@ -1,60 +1,93 @@
-"""Small inline-SVG bar charts for the review index (rendered at build time, no JS, no CDN)."""
+"""The index page's charts: Vega-Lite specifications rendered to SVG at build time by
+vl-convert (Vega and Vega-Lite bundled in the package: nothing is fetched, no JS in the page).
+
+Numbers on the axes and bars are written the Norwegian way (CLDR symbols from Babel).
+"""
 from __future__ import annotations
 
-import html
+from collections import defaultdict
 
-PALETTE = ["#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1"]
+import vl_convert
+from babel.numbers import get_decimal_symbol, get_group_symbol
 
+from pipeline.review.layout import LOCALE
 
-def _human(v: float) -> str:
-    for div, suffix in ((1e9, " mrd"), (1e6, " mill"), (1e3, " k")):
-        if abs(v) >= div:
-            return f"{v / div:.1f}{suffix}"
-    return f"{v:g}"
-
-
-def bar_chart(items: list[tuple[str, float]], width: int = 460, bar_h: int = 18) -> str:
-    """Horizontal bars, one per (label, value)."""
-    if not items:
-        return '<svg width="460" height="24" role="img"><text x="4" y="16" font-size="12">no data</text></svg>'
-    top = max(v for _, v in items) or 1
-    label_w, h = 180, bar_h * len(items) + 8
-    parts = [f'<svg width="{width}" height="{h}" role="img" font-size="11">']
-    for i, (label, v) in enumerate(items):
-        y = 4 + i * bar_h
-        w = (width - label_w - 50) * v / top
-        parts.append(f'<text x="{label_w - 6}" y="{y + 13}" text-anchor="end">{html.escape(str(label)[:30])}</text>'
-                     f'<rect x="{label_w}" y="{y + 2}" width="{w:.1f}" height="{bar_h - 5}" fill="{PALETTE[0]}"/>'
-                     f'<text x="{label_w + w + 4:.1f}" y="{y + 13}">{_human(v)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+VEGA_LITE = "https://vega.github.io/schema/vega-lite/v5.json"  # the schema's name; never fetched
+FORMAT_LOCALE = {"decimal": get_decimal_symbol(LOCALE), "thousands": get_group_symbol(LOCALE), "grouping": [3],
+                 "currency": ["", "\u00a0kr"]}
+NUMBER = ",.3~r"  # three significant digits, grouped: 2 300, 410 000, 4,54
+BAR, NO_YEAR = "#4e79a7", "no year"
+UNITS = [(1e9, "billion"), (1e6, "million"), (1e3, "thousand")]
+# vl-convert measures text with this machine's fonts: DejaVu Sans is wide, so labels measured with it
+# fit in the narrower fonts other machines fall back to
+FONT = {"font": "DejaVu Sans, Verdana, sans-serif", "axis": {"labelFontSize": 12, "titleFontSize": 12},
+        "header": {"labelFontSize": 13, "labelFontWeight": "bold"}, "view": {"stroke": None}}
 
 
-def grouped_bar_chart(values: dict[tuple[str, str], float], width: int = 460) -> str:
-    """Vertical bars per (group, series): here (year, currency) -> total."""
-    if not values:
-        return bar_chart([])
-    groups = sorted({g for g, _ in values})
-    series = sorted({s for _, s in values})
-    top = max(values.values()) or 1
-    height, base, left = 220, 190, 10
-    slot = (width - left) / len(groups)
-    bw = max(4.0, (slot - 10) / len(series))
-    parts = [f'<svg width="{width}" height="{height + 20 * ((len(series) + 3) // 4)}" role="img" font-size="11">']
-    for gi, g in enumerate(groups):
-        x0 = left + gi * slot
-        for si, s in enumerate(series):
-            v = values.get((g, s))
-            if not v:
-                continue
-            h = (base - 30) * v / top
-            x = x0 + si * bw
-            parts.append(f'<rect x="{x:.1f}" y="{base - h:.1f}" width="{bw - 1:.1f}" height="{h:.1f}" '
-                         f'fill="{PALETTE[si % len(PALETTE)]}"><title>{html.escape(g)} {html.escape(s)}: {_human(v)}</title></rect>')
-        parts.append(f'<text x="{x0 + slot / 2 - 5:.1f}" y="{base + 14}" text-anchor="middle">{html.escape(g)}</text>')
-    for si, s in enumerate(series):
-        x, y = left + (si % 4) * 110, height + 4 + 20 * (si // 4)
-        parts.append(f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{PALETTE[si % len(PALETTE)]}"/>'
-                     f'<text x="{x + 14}" y="{y}">{html.escape(s)}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
+def render(spec: dict) -> str:
+    """A Vega-Lite spec as an inline SVG element (text escaped by Vega's SVG renderer)."""
+    svg = vl_convert.vegalite_to_svg({"$schema": VEGA_LITE, "config": FONT, **spec}, format_locale=FORMAT_LOCALE)
+    return svg[svg.index("<svg"):]
+
+
+def _bars_with_values(x: dict, y: dict, text_field: str, horizontal: bool = False) -> list[dict]:
+    label = {"type": "text", "dx": 4, "align": "left"} if horizontal else {"type": "text", "dy": -6}
+    return [{"mark": {"type": "bar", "color": BAR}, "encoding": {"x": x, "y": y}},
+            {"mark": {**label, "fontSize": 11},
+             "encoding": {"x": x, "y": y, "text": {"field": text_field, "type": "quantitative", "format": NUMBER}}}]
+
+
+def _unit(values: list[float]) -> tuple[float, str]:
+    top = max(abs(v) for v in values)
+    return next(((d, name) for d, name in UNITS if top >= 10 * d), (1, ""))
+
+
+def _second_of_a_pair(amount: dict) -> bool:
+    """Of an amount and its conversion ("NOK 7.5bn ($710m)"), the one written second."""
+    other = amount.get("equivalent_of")
+    return other is not None and other == other and other < amount.get("start", 0)
+
+
+def amounts_by_year(amounts: list[dict]) -> str:
+    """Sum of the distinct totals (first mentions, no rates, one of a conversion pair; the low end of a range) per year the sentence
+    ties them to: in NOK from `value_nok` when the table has it, else one panel per currency.
+    Each panel's unit (billion, million) suits its largest bar."""
+    in_nok = any("value_nok" in a for a in amounts[:1])
+    sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))  # currency -> year -> sum
+    for a in amounts:
+        if a.get("first_mention") is False or a.get("per_unit") or _second_of_a_pair(a):
+            continue  # a repeat, a rate (not a total) or the converted form of an amount already summed
+        value, currency = a.get("low"), a.get("currency")
+        if in_nok:  # rows of an earlier version have no value_nok: NOK amounts are their own
+            value, currency = (a["value_nok"], "NOK") if a.get("value_nok") is not None else \
+                (value if currency == "NOK" else None, "NOK")
+        if value is not None and currency:
+            sums[currency][str(a["year"]) if a.get("year") else NO_YEAR] += value
+    if not sums:
+        return '<p class="muted">No amounts with a currency.</p>'
+    values = []
+    for currency, by_year in sums.items():
+        div, unit = _unit(list(by_year.values()))
+        values += [{"year": y, "panel": f"{currency} {unit}".strip(), "sum": v / div} for y, v in by_year.items()]
+    years = sorted({v["year"] for v in values}, key=lambda y: (y == NO_YEAR, y))
+    x = {"field": "year", "type": "ordinal", "sort": years, "title": None, "axis": {"labelAngle": 0}}
+    y = {"field": "sum", "type": "quantitative", "axis": {"format": NUMBER}, "title": None}
+    layers = _bars_with_values(x, y, "sum")
+    panels = sorted({v["panel"] for v in values}, key=lambda p: (not p.startswith("NOK"), p))
+    return render({
+        "data": {"values": values}, "columns": 3,
+        "facet": {"field": "panel", "type": "nominal", "title": None, "sort": panels},
+        "spec": {"width": max(120, 48 * len(years)), "height": 200, "layer": layers},
+        "resolve": {"scale": {"y": "independent", "x": "independent"}},
+    })
+
+
+def count_by_name(counts: list[tuple[str, int]], what: str) -> str:
+    """Horizontal bars, one per name, most first, with the count at the bar's end."""
+    if not counts:
+        return f'<p class="muted">No {what}.</p>'
+    values = [{"name": n, "count": c} for n, c in counts]
+    x = {"field": "count", "type": "quantitative", "title": what, "axis": {"format": "d", "tickMinStep": 1}}
+    y = {"field": "name", "type": "nominal", "sort": "-x", "title": None, "axis": {"labelLimit": 300}}
+    return render({"data": {"values": values}, "width": 220, "height": {"step": 20},
+                   "layer": _bars_with_values(x, y, "count", horizontal=True)})
