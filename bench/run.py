@@ -6,7 +6,8 @@
    ../shared/corpus, with lengths from a 500-character news item to an 80,000-character report;
 2. the limit: bare `nlp.pipe` of the Norwegian pipeline a run loads (pipeline/nlp.py's default
    model, every component a run runs except ours: `bare_pipeline`) over the cleaned texts, at the
-   best batch size tried; the NER-only model (`nb_norne_sm`) on the same texts as a reference line;
+   best batch size tried (on the first 100 documents); the NER-only model (`nb_norne_sm`) on those
+   100 documents at that batch size as a reference line;
 3. the library: read -> clean -> nlp (with our components) -> extract, no Prefect, no storage,
    with per-document timing (long vs short documents) and a profile for the hot spots;
 4. the ad-hoc command: `python -m pipeline extract ONE.txt --out X`, process start to exit, with
