@@ -178,10 +178,12 @@ def cmd_review(a: argparse.Namespace) -> int:
 
 
 def cmd_train_model(a: argparse.Namespace) -> int:
+    from training.assemble import DEFAULT_NER
     from training.train import train_model
 
+    ner = None if a.ner == "trained" else (a.ner or DEFAULT_NER)
     wheel = train_model(Path(a.norne), Path(a.out), Path(a.config) if a.config else None, final=not a.dev_only,
-                        work_dir=Path(a.work_dir), version=a.version)
+                        work_dir=Path(a.work_dir), version=a.version, ner=ner, nynorsk_train=a.nynorsk_train)
     print(f"model package: {wheel}\ninstall it with: .venv/bin/pip install --no-deps --force-reinstall {wheel}")
     return EXIT_OK
 
@@ -348,7 +350,12 @@ def build_parser(prog: str = "python -m pipeline") -> argparse.ArgumentParser:
     t.add_argument("--dev-only", action="store_true",
                    help="NER-only configs: train on train only and keep the best dev checkpoint, not train+dev")
     t.add_argument("--version", default=None,
-                   help="the package version (default: 1.0.0 for the full pipeline, 0.2.0 for NER-only)")
+                   help="the package version (default: 1.1.0 for the full pipeline, 1.0.0 with --ner trained, 0.2.0 for NER-only)")
+    t.add_argument("--ner", default=None,
+                   help="full pipeline: whose NER it ships (training/assemble.py; default the committed nb_norne_sm "
+                        "0.2.0 wheel; `trained`: the NER trained with it)")
+    t.add_argument("--nynorsk-train", action="store_true",
+                   help="NER-only configs: also train on the nynorsk NDT train file (names)")
     t.add_argument("--work-dir", default="/tmp/train-work",
                    help="scratch folder for the converted data and checkpoints (default /tmp/train-work)")
     t.set_defaults(func=cmd_train_model)

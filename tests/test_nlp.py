@@ -78,3 +78,40 @@ def test_the_english_pipeline_is_built_when_a_segment_needs_it_and_joins_the_ope
         assert len(built) == 1 and docs[0].vocab is built[0].vocab and "Qwertyzonk" in built[0].vocab.strings
     assert "Qwertyzonk" not in built[0].vocab.strings  # built inside the zone, freed with it
     assert p.en is built[0] and p.for_lang("en") is built[0] and len(built) == 1
+
+
+def test_norwegian_sentences_come_from_the_sentencizer_even_with_a_parser():
+    import spacy
+
+    from pipeline.nlp import add_components
+
+    nb = spacy.blank("nb")
+    for name in ("parser", "attribute_ruler"):
+        nb.add_pipe(name)
+    add_components(nb, "nb")
+    assert nb.pipe_names[:2] == ["sentencizer", "parser"]
+    assert not nb.disabled  # the attribute ruler runs: the extractors read Norwegian pos_
+    en = spacy.blank("en")
+    en.add_pipe("parser")
+    add_components(en, "en")
+    assert "sentencizer" not in en.pipe_names  # English: the parser's sentences
+
+
+def test_the_runtime_norwegian_sentences_are_the_sentencizers(pipelines):
+    """Whatever the installed model (a parser sets sentences too), runs see the rule sentences."""
+    import spacy
+
+    text = ("Regjeringen vil styrke Enova og Innovasjon Norge i 2026 Samtidig skal Forskningsrådet få mer\n"
+            "Tiltak: CO2-avgift, støtteordninger til fylkeskommuner. Målet er 50 prosent innen 2030.")
+    rules = spacy.blank("nb")
+    rules.add_pipe("sentencizer")
+    want = [s.text for s in rules(text).sents]
+    assert [s.text for s in pipelines.nb(text).sents] == want
+
+
+def test_the_runtime_norwegian_model_tags_lemmatises_and_parses(pipelines):
+    """The default Norwegian pipeline is the full one: UD pos_ (attribute ruler), lemmas and a
+    parse reach the extractors (their Matcher patterns read POS; without it spaCy raises E155)."""
+    doc = pipelines.nb("Regjeringen foreslår å øke avgiften på utslipp med 50 prosent innen 2030.")
+    assert doc.has_annotation("POS") and doc.has_annotation("LEMMA") and doc.has_annotation("DEP")
+    assert doc[1].pos_ == "VERB" and doc[1].lemma_ == "foreslå" and doc[0].dep_ == "SUBJ"

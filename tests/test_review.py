@@ -1,7 +1,6 @@
 """Review pages: every row highlighted once in its document's page; untrusted text stays text."""
 import re
 from html.parser import HTMLParser
-from pathlib import Path
 
 import pytest
 
@@ -149,6 +148,9 @@ def test_charts_are_svg_with_escaped_labels():
                {"year": 2030, "currency": "NOK", "low": 2.5e10, "first_mention": False},  # a repeat: not summed
                {"year": None, "currency": "EUR", "low": 5e8, "first_mention": True}]
     svg = amounts_by_year(amounts)
+    rate_and_conversion = [{"year": 2030, "currency": "NOK", "low": 590.0, "per_unit": "tonn", "first_mention": True},
+                           {"year": 2030, "currency": "USD", "low": 7e8, "start": 10, "equivalent_of": 0, "first_mention": True}]
+    assert amounts_by_year(amounts + rate_and_conversion) == svg  # a rate and the second of a pair add nothing
     assert "NOK billion" in svg and "EUR million" in svg and "no year" in svg
     assert ">25<" in svg and ">500<" in svg  # the bars' values
     in_nok = [dict(a, value_nok=a["low"] * (11.5 if a["currency"] == "EUR" else 1)) for a in amounts]
@@ -169,12 +171,13 @@ def test_actor_bars_merge_names_through_the_registry():
     assert _actors(rows, orgs) == [("Enova", 3), ("Regjeringen", 2), ("Siva", 1), ("(no actor)", 1)]
 
 
-def test_registry_from_the_organisations_table(site):
+def test_registry_is_the_organisation_registry_table(site):
     from pipeline.review.organisations import REGISTRY_COLUMNS, registry
 
     rows = registry(site)
     assert rows and all(set(r) == set(REGISTRY_COLUMNS) for r in rows)
-    assert {r["canonical_name"] for r in rows} == {o["name"] for o in store.read_table(site, "organisations").to_pylist()}
+    table = store.read_table(site, "organisation_registry").to_pylist()
+    assert {(r["org_id"], r["canonical_name"]) for r in rows} == {(r["org_id"], r["name"]) for r in table}
 
 
 def test_organisation_page_lists_rows_of_its_sentences(site):
@@ -239,16 +242,3 @@ def test_no_space_added_before_a_highlight():
     assert "Departementet (<span" in markup and "og ( <span" in markup and "\x00" not in markup
 
 
-def test_registry_table_rows_take_the_same_shape(monkeypatch):
-    """The organisation_registry table (CONTRACT.md names) read into REGISTRY_COLUMNS, as
-    `registry` will once the table lands."""
-    import pyarrow as pa
-
-    from pipeline.review import organisations
-
-    table = pa.table({"org_id": ["o1"], "name": ["Enova"], "aliases": [["Enova SF"]], "kind": ["company"],
-                      "n_documents": [3], "first_run_id": ["r1"], "last_run_id": ["r2"]})
-    monkeypatch.setattr(organisations.store, "read_table", lambda out, name: table)
-    assert organisations._from_registry_table(Path("x")) == [
-        {"org_id": "o1", "canonical_name": "Enova", "aliases": ["Enova SF"], "kind": "company", "n_documents": 3,
-         "first_run": "r1", "last_run": "r2"}]

@@ -14,6 +14,7 @@ from training.data import (  # noqa: E402
     DEV_FILE,
     NN_DEV_FILE,
     NN_TEST_FILE,
+    NN_TRAIN_FILE,
     TEST_FILE,
     TRAIN_FILE,
     convert_norne,
@@ -177,6 +178,20 @@ def test_convert_norne_real_slice(tmp_path):
                    for _, _, lab in got)
     train_ents = [e for d in _docs(out["train"] / "train.spacy") for e in d.ents]
     assert train_ents, "the first 20 train sentences contain entities"
+    assert sorted(p.name for p in out["train"].iterdir()) == ["train.spacy"]
+
+
+def test_convert_norne_with_the_nynorsk_train_file(tmp_path):
+    """``nynorsk_train``: the nynorsk NDT train file joins the train folder, names included."""
+    root = tmp_path / "norne"
+    for rel in (TRAIN_FILE, DEV_FILE, NN_TRAIN_FILE):
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text((NORNE / rel).read_text(encoding="utf-8")[:20000], encoding="utf-8")
+    out = convert_norne(root, tmp_path / "work", nynorsk_train=True, limit=40)
+    assert sorted(p.name for p in out["train"].iterdir()) == ["nn_train.spacy", "train.spacy"]
+    words = [t.text for d in _docs(out["train"] / "nn_train.spacy") for t in d]
+    assert words[:5] == list(read_conll(root / NN_TRAIN_FILE))[0].words[:5]
+    assert any(d.ents for d in _docs(out["train"] / "nn_train.spacy"))
 
 
 def _ruler_nlp():
@@ -470,3 +485,63 @@ def test_cli_imports_training_lazily():
     code = "import sys, pipeline.cli; print(any(m == 'training' or m.startswith('training.') for m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+LISTENER = {"@architectures": "spacy.Tok2VecListener.v1", "width": 96, "upstream": "*"}  # tok2vec's default width
+
+
+def _listening_nlp(with_tagger: bool):
+    """A blank pipeline whose tagger (optional) and NER listen to one shared tok2vec."""
+    nlp = spacy.blank("nb")
+    nlp.add_pipe("tok2vec")
+    if with_tagger:
+        nlp.add_pipe("tagger", config={"model": {"@architectures": "spacy.Tagger.v2", "tok2vec": LISTENER}})
+    nlp.add_pipe("ner", config={"model": {"@architectures": "spacy.TransitionBasedParser.v2", "state_type": "ner",
+                                          "hidden_width": 64, "maxout_pieces": 2, "use_upper": True,
+                                          "extra_state_tokens": False, "tok2vec": LISTENER}})
+    return nlp
+
+
+def _trained(nlp, gold):
+    from spacy.training import Example
+
+    examples = [Example(nlp.make_doc(gold.text), gold)]
+    optimizer = nlp.initialize(lambda: examples)
+    for _ in range(30):
+        nlp.update(examples, sgd=optimizer)
+    assert nlp.get_pipe("tok2vec").listening_components == [n for n in nlp.pipe_names if n != "tok2vec"]
+    return nlp
+
+
+def test_combine_takes_the_ner_with_its_own_tok2vec(tmp_path):
+    from spacy.tokens import Doc
+
+    from training.assemble import combine
+
+    core = _listening_nlp(with_tagger=True)
+    core = _trained(core, Doc(core.vocab, words=["Equinor", "kjøper", "i", "Oslo", "."],
+                              tags=["subst_prop", "verb", "prep", "subst_prop", "clb"],
+                              ents=["B-ORG", "O", "O", "B-GPE_LOC", "O"]))
+    ner_source = _listening_nlp(with_tagger=False)
+    ner_source = _trained(ner_source, _gold_doc(ner_source.vocab, ["Kari", "Nordmann", "bor", "i", "Bergen", "."],
+                                                ["B-PER", "I-PER", "O", "O", "B-LOC", "O"]))
+    text = "Kari Nordmann bor i Bergen. Equinor kjøper i Oslo."
+    tags = [t.tag_ for t in core(text)]
+    ents = [(e.text, e.label_) for e in ner_source(text).ents]
+    assert ents, "the tiny NER-only model predicts entities"
+    nlp = combine(core, ner_source)
+    assert nlp.pipe_names == ["tok2vec", "tagger", "ner"]
+    assert set(nlp.get_pipe("ner").labels) == {"PER", "LOC"}
+    nlp.to_disk(tmp_path / "model")
+    loaded = spacy.load(tmp_path / "model")
+    assert loaded.get_pipe("tok2vec").listening_components == ["tagger"]  # the NER has its own copy
+    doc = loaded(text)
+    assert [(e.text, e.label_) for e in doc.ents] == ents
+    assert [t.tag_ for t in doc] == tags
+
+
+def test_default_core_is_the_newest_committed_full_pipeline():
+    from training.assemble import MODELS, default_core
+
+    wheels = sorted(MODELS.glob("nb_norne_core_sm-*.whl"))
+    assert default_core() == (wheels[-1] if wheels else None)

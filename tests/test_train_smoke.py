@@ -44,6 +44,7 @@ def test_train_full_pipeline_30_steps(tmp_path):
     model_dir = train_core(NORNE, tmp_path / "models", work_dir=tmp_path / "work", overrides=TINY,
                            limit=300, package=False)
     nlp = spacy.load(model_dir)
+    assert set(nlp.meta["training_data"]["heldout_files"]) == {"bokmaal", "nynorsk"}  # for training.assemble
     assert nlp.pipe_names == ["tok2vec", "tagger", "trainable_lemmatizer", "attribute_ruler", "parser", "ner"]
     customize_tokenizer(nlp)
     doc = nlp("Equinor kjøper aksjer i Oslo. Statsministeren sa at regjeringen vil bruke mer penger.")

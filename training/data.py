@@ -343,20 +343,22 @@ def convert_ndt(norne_dir: Path, work_dir: Path, limit: int = 0) -> dict:
 
 
 def convert_norne(norne_dir: Path, work_dir: Path, include_dev: bool = False,
-                  with_deps: bool = False, with_tags: bool = False, limit: int = 0) -> dict[str, Path]:
+                  with_deps: bool = False, with_tags: bool = False, limit: int = 0,
+                  nynorsk_train: bool = False) -> dict[str, Path]:
     """The NER-only recipes' data (``ner.cfg``, ``ner-aux.cfg``): NorNE bokmål train/dev/test
     (/nynorsk dev and test) to DocBin files in ``work_dir``.
 
     Returns ``{"train", "dev", "test", "nn_test"}`` -> path (only files that exist). The
     ``"train"`` entry is a directory (spaCy's Corpus reads every .spacy file in it) holding
     the bokmål train DocBin and, where the file exists, the nynorsk dev one; with
-    ``include_dev`` also the bokmål dev DocBin, for the final train+dev model.
+    ``include_dev`` also the bokmål dev DocBin, for the final train+dev model; with
+    ``nynorsk_train`` also the nynorsk NDT train file (names only).
     """
     norne_dir, work_dir = Path(norne_dir), Path(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
     out: dict[str, Path] = {}
     files = {"train": TRAIN_FILE, "dev": DEV_FILE, "test": TEST_FILE, "nn_test": NN_TEST_FILE,
-             "nn_dev": NN_DEV_FILE}
+             "nn_dev": NN_DEV_FILE, **({"nn_train": NN_TRAIN_FILE} if nynorsk_train else {})}
     for key, rel in files.items():
         src = norne_dir / rel
         if not src.exists():
@@ -369,9 +371,10 @@ def convert_norne(norne_dir: Path, work_dir: Path, include_dev: bool = False,
     if train_dir.exists():
         shutil.rmtree(train_dir)
     train_dir.mkdir()
-    for key in ("train", "nn_dev") + (("dev",) if include_dev else ()):
+    for key in ("train", "nn_dev", "nn_train") + (("dev",) if include_dev else ()):
         if key in out:
             shutil.copy(out[key], train_dir / f"{key}.spacy")
     out.pop("nn_dev", None)
+    out.pop("nn_train", None)
     out["train"] = train_dir
     return out

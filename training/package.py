@@ -166,9 +166,10 @@ def _training_data(core: bool, final: bool, heldout_files: dict | None) -> dict:
 
 def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path, final: bool = False,
                   name: str | None = None, version: str | None = None, work_dir: Path = Path("/tmp/train-work"),
-                  train_seconds: int | None = None, heldout_files: dict | None = None) -> Path:
+                  train_seconds: int | None = None, heldout_files: dict | None = None,
+                  extra_meta: dict | None = None) -> Path:
     """Fix the tokenizer, strip auxiliary components, score the pipeline (``evaluate_all``),
-    write its meta.json and build the wheel into ``out_dir``; returns the wheel path."""
+    write its meta.json (plus ``extra_meta``) and build the wheel into ``out_dir``; returns the wheel path."""
     import spacy
 
     model_dir, norne_dir, config, work_dir = Path(model_dir), Path(norne_dir), Path(config), Path(work_dir)
@@ -225,6 +226,7 @@ def package_model(model_dir: Path, norne_dir: Path, out_dir: Path, config: Path,
         "git_commit": git_commit(),
         "training_seconds": train_seconds,
         "scores": scores,
+        **(extra_meta or {}),
     })
     perf = dict(meta.get("performance") or {})
     perf.update({k: test[k] for k in ("ents_p", "ents_r", "ents_f")})

@@ -16,8 +16,10 @@
   A form several currencies use is ambiguous: its `code` is the language's default from
   pipeline/lang/<lang>/currencies.yaml ("kr" -> NOK in nb/nn, "$" -> USD) or None with qualifier
   "ambiguous-currency" (never guessed as NOK);
-- `subunits`: "øre" -> NOK / 100, "cent" -> 1/100 of the amount's own currency, "pence" -> GBP.
-`minor_digits(code)` is the currency's number of decimals (NOK 2, JPY 0, KWD 3).
+- `subunits`: "øre" -> NOK / 100, "cent" -> 1/100 of the amount's own currency (alone: the
+  language's `alone` currency, else ambiguous), "pence" -> GBP.
+`minor_digits(code)` is the currency's number of decimals (NOK 2, JPY 0, KWD 3);
+`country_words(code)` the names and nationality adjectives of its countries ("Norway", "norske").
 """
 from __future__ import annotations
 
@@ -48,6 +50,7 @@ class CurrencyForm:
 class SubUnit:
     code: str | None  # None: a sub-unit of the amount's own currency ("cent")
     factor: float  # value of one sub-unit in units of its currency
+    alone: str | None = None  # the currency a sub-unit of no currency of its own means alone ("50 cents": USD)
 
 
 @dataclass(frozen=True)
@@ -158,8 +161,25 @@ def currency_table(lang: str) -> CurrencyTable:
                 add(f"{adjective} {word}", "adjective", code)  # "svenske kr", "Swiss francs"
     defaults = {normalise(form): code for form, code in data.get("defaults", {}).items()}
     forms = {form: _form(form, kinds, defaults) for form, kinds in found.items()}
-    subunits = {normalise(w): SubUnit(s["currency"], float(s["factor"])) for w, s in data["subunits"].items()}
+    subunits = {normalise(w): SubUnit(s["currency"], float(s["factor"]), s.get("alone"))
+                for w, s in data["subunits"].items()}
     return CurrencyTable(lang, codes, forms, subunits)
+
+
+@lru_cache(maxsize=None)
+def country_words(code: str) -> frozenset[str]:
+    """The words naming a country of a current currency, as CLDR writes them in nb, nn and en:
+    its territories ("Norge", "Noreg", "Norway", "Svalbard og Jan Mayen") and the nationality
+    adjectives of its names ("norsk", "norske", "Norwegian"). A document naming one country
+    settles an ambiguous "crowns" (pipeline/extract/amounts)."""
+    territories = [t for t, entries in get_global("territory_currencies").items()
+                   if any(c == code and end is None and tender for c, _start, end, tender in entries)]
+    out = set()
+    for lang in LANGUAGES:
+        locale = Locale.parse(lang)
+        out.update(locale.territories[t] for t in territories if t in locale.territories)
+        out.update(parts[0] for name in _cldr_names(locale, code) if (parts := _split(name)))
+    return frozenset(out)
 
 
 _SPECIFIC = ("name", "adjective", "symbol", "word")  # a CLDR name beats a bare word of another

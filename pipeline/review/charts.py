@@ -42,15 +42,21 @@ def _unit(values: list[float]) -> tuple[float, str]:
     return next(((d, name) for d, name in UNITS if top >= 10 * d), (1, ""))
 
 
+def _second_of_a_pair(amount: dict) -> bool:
+    """Of an amount and its conversion ("NOK 7.5bn ($710m)"), the one written second."""
+    other = amount.get("equivalent_of")
+    return other is not None and other == other and other < amount.get("start", 0)
+
+
 def amounts_by_year(amounts: list[dict]) -> str:
-    """Sum of the distinct amounts (first mentions; the low end of a range) per year the sentence
+    """Sum of the distinct totals (first mentions, no rates, one of a conversion pair; the low end of a range) per year the sentence
     ties them to: in NOK from `value_nok` when the table has it, else one panel per currency.
     Each panel's unit (billion, million) suits its largest bar."""
     in_nok = any("value_nok" in a for a in amounts[:1])
     sums: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))  # currency -> year -> sum
     for a in amounts:
-        if a.get("first_mention") is False:
-            continue
+        if a.get("first_mention") is False or a.get("per_unit") or _second_of_a_pair(a):
+            continue  # a repeat, a rate (not a total) or the converted form of an amount already summed
         value, currency = a.get("low"), a.get("currency")
         if in_nok:  # rows of an earlier version have no value_nok: NOK amounts are their own
             value, currency = (a["value_nok"], "NOK") if a.get("value_nok") is not None else \

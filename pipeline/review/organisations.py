@@ -19,32 +19,11 @@ REGISTRY_COLUMNS = ("org_id", "canonical_name", "aliases", "kind", "n_documents"
 
 
 def registry(out: Path) -> list[dict]:
-    """One row per organisation across the newest run's documents, with REGISTRY_COLUMNS.
-    Derived from the per-document `organisations` table, the canonical name as `org_id`, until the
-    `organisation_registry` table lands; then this is `_from_registry_table(out)`."""
-    return _from_organisations_table(out)
-
-
-def _from_organisations_table(out: Path) -> list[dict]:
-    cols = ["doc_id", "name", "aliases", "run_id"]
-    by_name: dict[str, dict] = {}
-    for o in store.read_table(out, "organisations", columns=cols).to_pylist():
-        r = by_name.setdefault(o["name"], {"org_id": o["name"], "canonical_name": o["name"], "aliases": set(),
-                                           "kind": None, "docs": set(), "runs": set()})
-        r["aliases"].update(a for a in o["aliases"] or [] if a != o["name"])
-        r["docs"].add(o["doc_id"])
-        r["runs"].add(o["run_id"])
-    return [{**{k: r[k] for k in ("org_id", "canonical_name", "kind")}, "aliases": sorted(r["aliases"]),
-             "n_documents": len(r["docs"]), "first_run": min(r["runs"]), "last_run": max(r["runs"])}
-            for r in by_name.values()]
-
-
-def _from_registry_table(out: Path) -> list[dict]:  # used by `registry` once the table lands
-    rows = store.read_table(out, "organisation_registry").to_pylist()
-    return [{"org_id": r["org_id"], "canonical_name": r.get("canonical_name") or r.get("name"),
-             "aliases": r.get("aliases") or [], "kind": r.get("kind"), "n_documents": r.get("n_documents"),
-             "first_run": r.get("first_run") or r.get("first_run_id"),
-             "last_run": r.get("last_run") or r.get("last_run_id")} for r in rows]
+    """One row per organisation of the `organisation_registry` table with REGISTRY_COLUMNS (the
+    registry's `name`, `first_run_id` and `last_run_id` under the names the pages use)."""
+    return [{"org_id": r["org_id"], "canonical_name": r["name"], "aliases": r["aliases"] or [], "kind": r["kind"],
+             "n_documents": r["n_documents"], "first_run": r["first_run_id"], "last_run": r["last_run_id"]}
+            for r in store.read_table(out, "organisation_registry").to_pylist()]
 
 
 def org_page_name(org_id) -> str:

@@ -20,11 +20,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import store
+from pipeline.extract.organisations import registry
 from pipeline.nlp import get_pipelines, model_description
 from pipeline.read import DEFAULT_MAX_BYTES, discover
 from pipeline.run.process import DEFAULT_DOC_TIMEOUT_S, pipeline_version, process_documents, read_batch
 from pipeline.run.progress import Progress
-from pipeline.store.schema import DOC_TABLES, conform, to_table
+from pipeline.store.schema import DOC_TABLES, ORGANISATION_REGISTRY, ORGANISATIONS, conform, to_table
 
 log = logging.getLogger("pipeline.run")
 DEFAULT_BATCH_DOCS = 16
@@ -219,9 +220,35 @@ def process_batch(files: list[tuple[str, str, str | None, str | None]], out: str
     return info
 
 
-def _table_stream(plan: RunPlan, name: str, schema: pa.Schema, infos: list[BatchInfo], counts: dict) -> pa.RecordBatchReader:
+def organisation_ids(plan: RunPlan, infos: list[BatchInfo]) -> tuple[dict[tuple[str, str], str], pa.Table]:
+    """The registry id of every organisations row of this run ((doc_id, name) -> org_id) and the
+    registry to commit: the previous complete run's registry updated with this run's rows
+    (carried rows keep their ids; pipeline/extract/organisations/registry.py)."""
+    out = Path(plan.out)
+    columns = ["doc_id", "name", "aliases", "org_id"]
+    rows = [r for batch in store.carried_batches(out, "organisations", set(plan.carried))
+            for r in conform(batch, ORGANISATIONS).select(columns).to_pylist()]
+    for info in infos:
+        rows += pq.read_table(Path(info.path) / "organisations.parquet", columns=columns).to_pylist()
+    previous = store.read_table(out, "organisation_registry").to_pylist()
+    ids, registry_rows = registry.rebuild(previous, rows, plan.run_id)
+    return ids, to_table(registry_rows, ORGANISATION_REGISTRY)
+
+
+def _with_org_ids(batch: pa.RecordBatch, name: str, ids: dict[tuple[str, str], str]) -> pa.RecordBatch:
+    """An organisations or ORG mentions batch with the registry ids of its organisations."""
+    if name not in ("organisations", "mentions"):
+        return batch
+    column = "name" if name == "organisations" else "canonical"
+    pairs = zip(batch.column("doc_id").to_pylist(), batch.column(column).to_pylist())
+    org_ids = pa.array([ids.get(pair) for pair in pairs], pa.string())
+    return batch.set_column(batch.schema.get_field_index("org_id"), "org_id", org_ids)
+
+
+def _table_stream(plan: RunPlan, name: str, schema: pa.Schema, infos: list[BatchInfo], counts: dict,
+                  org_ids: dict[tuple[str, str], str]) -> pa.RecordBatchReader:
     """Carried-forward rows of reused documents, then the staged rows of this run, stamped
-    with the run id, as one stream (never all in memory)."""
+    with the run id (and organisation ids), as one stream (never all in memory)."""
     seen_docs: set[str] = set()
     sources_of = plan.carried
     carried = store.carried_batches(Path(plan.out), name, set(sources_of))  # opened now, read lazily
@@ -232,7 +259,7 @@ def _table_stream(plan: RunPlan, name: str, schema: pa.Schema, infos: list[Batch
                 ids = batch.column("doc_id").to_pylist()
                 sources = pa.array([sources_of[d] for d in ids], pa.string())
                 batch = batch.set_column(batch.schema.get_field_index("source"), "source", sources)
-            batch = conform(batch, schema)  # rows of an earlier version: new columns null
+            batch = _with_org_ids(conform(batch, schema), name, org_ids)  # rows of an earlier version: new columns null
             counts[name] = counts.get(name, 0) + batch.num_rows
             yield batch
         for info in infos:
@@ -244,7 +271,8 @@ def _table_stream(plan: RunPlan, name: str, schema: pa.Schema, infos: list[Batch
             table = table.set_column(table.schema.get_field_index("run_id"), "run_id",
                                      pa.array([plan.run_id] * table.num_rows, pa.string()))
             counts[name] = counts.get(name, 0) + table.num_rows
-            yield from table.select(schema.names).cast(schema).to_batches()
+            for batch in table.select(schema.names).cast(schema).to_batches():
+                yield _with_org_ids(batch, name, org_ids)
 
     return pa.RecordBatchReader.from_batches(schema, batches())
 
@@ -253,7 +281,9 @@ def commit_run(plan: RunPlan, infos: list[BatchInfo]) -> RunSummary:
     """Commit one version of every table: carried-forward rows plus the staged rows."""
     out = Path(plan.out)
     counts: dict[str, int] = {}
-    tables = {name: _table_stream(plan, name, schema, infos, counts) for name, schema in DOC_TABLES.items()}
+    org_ids, org_registry = organisation_ids(plan, infos)
+    tables = {name: _table_stream(plan, name, schema, infos, counts, org_ids) for name, schema in DOC_TABLES.items()}
+    tables["organisation_registry"] = org_registry
     failures = [tuple(f) for info in infos for f in info.failures]
     processed = {d for info in infos if not info.cached for d in info.doc_ids}
     staged = {d for info in infos if info.cached for d in info.doc_ids} - processed
@@ -269,6 +299,7 @@ def commit_run(plan: RunPlan, infos: list[BatchInfo]) -> RunSummary:
     COMMITTING.set()
     try:
         versions = store.commit(out, plan.run_id, tables, run_row)
+        counts["organisation_registry"] = org_registry.num_rows
         counts["runs"] = store.committed_runs(out).num_rows
         shutil.rmtree(staging_dir(out), ignore_errors=True)  # committed: the staged batches are done
         COMMITTED.set()

@@ -1,9 +1,9 @@
 """Storage: versioned Delta Lake tables plus plain-Parquet `latest/` exports (CONTRACT.md).
 
 Commit protocol (one run):
-1. every document table (documents, mentions, organisations, amounts, targets, actions) is
-   overwritten with the run's full content, one new Delta version each, its commit metadata
-   carrying the run_id;
+1. every document table (documents, mentions, organisations, amounts, targets, actions) and the
+   organisation_registry are overwritten with the run's full content, one new Delta version each,
+   its commit metadata carrying the run_id;
 2. the run's row is appended to `runs`: this commit marks the run as complete;
 3. `latest/` is replaced in one step (a symlink swapped atomically to a folder of Parquet files);
    then `norextract.duckdb`, DuckDB views over `latest/`, is rebuilt (pipeline/store/sql.py).
@@ -34,7 +34,7 @@ import pyarrow.dataset as ds
 import pyarrow.parquet as pq
 from deltalake import CommitProperties, DeltaTable, write_deltalake
 
-from pipeline.store.schema import DOC_TABLES, RUNS, TABLES, to_table
+from pipeline.store.schema import RUNS, TABLES, to_table
 from pipeline.store.sql import write_views
 
 LATEST = "latest"
@@ -225,12 +225,14 @@ def carried_batches(out: Path, name: str, doc_ids: set[str]) -> Iterator[pa.Reco
 
 
 def commit(out: Path, run_id: str, tables: dict[str, pa.RecordBatchReader | pa.Table], run_row: dict) -> dict[str, int]:
-    """Commit one run: document tables (streamed), then the `runs` marker, then `latest/`.
-    Returns the new version of every table."""
+    """Commit one run: the tables given (document tables streamed, the organisation registry), in
+    the order of TABLES, then the `runs` marker, then `latest/`. Returns the new version of every table."""
     out.mkdir(parents=True, exist_ok=True)
     props = CommitProperties(custom_metadata={"run_id": run_id})
     versions = {}
-    for name, schema in DOC_TABLES.items():
+    for name, schema in TABLES.items():
+        if name == "runs" or name not in tables:
+            continue
         path = str(_table_path(out, name))
         write_deltalake(path, tables[name], mode="overwrite", schema_mode=_schema_mode(path, schema),
                         commit_properties=props)

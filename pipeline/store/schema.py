@@ -47,6 +47,7 @@ MENTIONS = pa.schema(
         ("label", _str),
         ("canonical", _str),
         *PROVENANCE[len(OFFSETS):],
+        ("org_id", _str),  # the organisation's id in organisation_registry (label ORG)
     ]
 )
 
@@ -58,6 +59,23 @@ ORGANISATIONS = pa.schema(
         ("n_mentions", _int),
         ("first_start", _int),  # offset of the first mention
         ("source_rule", _str),  # rules and models that found its mentions, joined by "+"
+        ("run_id", _str),
+        ("org_id", _str),  # its id in organisation_registry: one id per organisation in every document
+    ]
+)
+
+# One row per organisation across all documents and runs (pipeline/extract/organisations/registry.py):
+# an id, once given, stays with the organisation in every later run. Rewritten by every run from the
+# previous complete run's registry, so it rolls back with the other tables.
+ORGANISATION_REGISTRY = pa.schema(
+    [
+        ("org_id", _str),
+        ("name", _str),  # canonical: the gazetteer's name, else the name most documents use
+        ("aliases", pa.list_(_str)),  # every other form seen in any document (kept after a document goes)
+        ("kind", _str),  # company, ministry, agency, ... (gazetteer, legal form or head word), else null
+        ("n_documents", _int),  # documents of this run's tables that name it (0: only earlier ones did)
+        ("first_run_id", _str),  # the run that gave the id
+        ("last_run_id", _str),  # the newest run whose tables name it
         ("run_id", _str),
     ]
 )
@@ -76,6 +94,17 @@ AMOUNTS = pa.schema(
         # true for the first row (by offset) of each distinct amount (low, high, currency) in its
         # document, false for a repeat (the same amount in title and body): sum where first_mention
         ("first_mention", pa.bool_()),
+        # the unit of a rate ("tonn" for "590 kroner per tonn", "kWh"); null for a total
+        ("per_unit", _str),
+        # a conversion ("NOK7.5bn ($710m)", "2 mill. euro, tilsvarende 23 mill. kroner"): the `start`
+        # of the row (same doc_id) this one restates in another currency; the two point to each other
+        ("equivalent_of", _int),
+        # value, low and high in NOK at the ECB rate of fx_date (the publication date, else 1 July
+        # of `year`, else the run date); null where no rate exists (README, Outputs)
+        ("value_nok", _float),
+        ("low_nok", _float),
+        ("high_nok", _float),
+        ("fx_date", pa.date32()),
     ]
 )
 
@@ -140,7 +169,8 @@ DOC_TABLES: dict[str, pa.Schema] = {
     "actions": ACTIONS,
     "texts": TEXTS,
 }
-TABLES: dict[str, pa.Schema] = {**DOC_TABLES, "runs": RUNS}
+# Every table a run commits, in commit order (`runs` last).
+TABLES: dict[str, pa.Schema] = {**DOC_TABLES, "organisation_registry": ORGANISATION_REGISTRY, "runs": RUNS}
 
 
 def to_table(rows: list[dict], schema: pa.Schema) -> pa.Table:

@@ -49,3 +49,39 @@ def test_long_sentence_gives_a_window_around_the_cue(analyse_text):
     assert "anbefaler utvalget at regjeringen etablerer en nasjonal helsekatapult" in rows[0]["text"]
     assert len(rows[0]["text"]) <= 500
     assert document.text[rows[0]["start"]:rows[0]["end"]] == rows[0]["text"]
+
+
+# with the English model's parse (issue 20): the subject comes from the parse, also after a
+# fronted phrase; a passive plan's actor is who says so, else the actor named before; a
+# modal inside an expectation or opinion is no commitment
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("By mid-2025 the ministry will also present a white paper on energy.",
+         [("By mid-2025 the ministry will also present a white paper on energy", "ministry")]),
+        ("Environment Minister Kari Nordmann said the fee will be capped at 500 crowns.",
+         [("Environment Minister Kari Nordmann said the fee will be capped at 500 crowns", "Kari Nordmann")]),
+        ("The council plans to double its grants. The fee will also be capped at 500 euros per household.",
+         [("The council plans to double its grants", "council"), ("The fee will also be capped at 500 euros per household", "council")]),
+        ("Analysts expect that the plant will create jobs.", []),
+        ("He believes the new strategy will strengthen exports.", []),
+    ],
+)
+def test_actor_from_the_parse(analyse_text, text, expected):
+    _, rows = _rows(analyse_text, text)
+    assert [(r["text"], r["actor"]) for r in rows] == expected
+
+
+# a named actor and any verb "will" governs, from the parse (dependency_patterns of actions.yaml);
+# not a belief about someone's plan, not a verb of what befalls the subject
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("The government will scrap the fee.", [("The government will scrap the fee", "government", "action:commit_named")]),
+        ("Analysts say the government will scrap the fee.", []),
+        ("Norway will face higher costs.", []),
+    ],
+)
+def test_named_actor_commitment_from_the_parse(analyse_text, text, expected):
+    _, rows = _rows(analyse_text, text)
+    assert [(r["text"], r["actor"], r["source_rule"]) for r in rows] == expected

@@ -24,6 +24,35 @@ def keys(text, lang="nb"):
 # (tests/extract/test_corpora.py).
 
 
+# --- every currency CLDR names ------------------------------------------------------------------
+
+def cldr_texts(lang: str) -> list[tuple[str, str | None]]:
+    """(text, the currency it states) for every money code before and after a number, and every
+    CLDR name, nationality form and symbol of `lang` after it (symbols also before it). Names
+    with a code in brackets ("polske zloty (PLZ)") are CLDR's labels for historic currencies,
+    not running text."""
+    from pipeline.extract.quantities import lexicon
+    from pipeline.money.currencies import currency_table
+
+    lex = lexicon(lang)
+    out = [(t, code) for code in sorted(lex.codes) for t in (f"Prisen var {code} 5 000 i fjor.", f"Prisen var 5 000 {code} i fjor.")]
+    for form, c in currency_table(lang).forms.items():
+        if c.kind in ("name", "symbol", "adjective") and "(" not in form:
+            out.append((f"Prisen var 5 000 {form} i fjor.", lex.currency_forms[form].code))
+            if lex.currency_forms[form].prefix:
+                out.append((f"Prisen var {form} 5 000 i fjor.", lex.currency_forms[form].code))
+    return out
+
+
+@pytest.mark.parametrize("lang", ["nb", "nn", "en"])
+def test_every_cldr_currency_parses_in_its_code_symbol_and_name_forms(lang):
+    wrong = [(text, found) for text, code in cldr_texts(lang)
+             if (found := [(a.currency, a.low) for _, _, a in parse_amounts(text, "en" if lang == "en" else "nb")])
+             != [(code, 5000.0)]]
+    assert wrong == []
+    assert len({code for _, code in cldr_texts(lang)}) > 250
+
+
 # --- number formats ---------------------------------------------------------------------------
 
 NUMBERS = [

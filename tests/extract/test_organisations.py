@@ -154,12 +154,77 @@ def test_a_list_of_places_the_model_took_for_one_name_is_not_an_organisation():
     assert _model_name_ok(doc[5:10], set(), set()) is False  # "Overhalla, Kløfta, Kjeller"
 
 
-def test_a_model_name_around_og_is_cut_to_its_first_name():
+def test_a_model_name_around_og_is_split_into_the_names_it_joins():
     import spacy
 
-    from pipeline.extract.organisations.candidates import _before_coordinator
+    from pipeline.extract.organisations.candidates import _conjuncts
 
-    doc = spacy.blank("nb")("Både Future Materials, Digicat og Manufacturing technology tilbyr tjenester.")
-    assert _before_coordinator(doc[4:7]).text == "Digicat"
-    doc = spacy.blank("nb")("Han jobber i Nordisk Sol- og Vindkraft nå.")
-    assert _before_coordinator(doc[3:7]).text == "Nordisk Sol- og Vindkraft"  # a hyphen before "og": one name
+    def parts(text, start, end):
+        return [p.text for p in _conjuncts(spacy.blank("nb")(text)[start:end])]
+
+    assert parts("Både Future Materials, Digicat og Manufacturing technology tilbyr tjenester.", 4, 7) == ["Digicat", "Manufacturing"]
+    assert parts("Avtalen ble signert av Equinor og Telenor i går.", 4, 7) == ["Equinor", "Telenor"]
+    assert parts("Han jobber i Nordisk Sol- og Vindkraft nå.", 3, 7) == ["Nordisk Sol- og Vindkraft"]  # a hyphen before "og": one name
+    # the last part ends in a head word, the first is common words: one name
+    assert parts("She heads the Norwegian Oil and Gas Association now.", 3, 8) == ["Norwegian Oil and Gas Association"]
+
+
+# --------------------------------------------------------------------------- issue 21: people, lists, known names
+
+
+@pytest.mark.parametrize("text, start, end, person", [
+    ("Det sier fiskeriminister Odd Emil Ingebrigtsen (H) i dag.", 3, 4, True),  # the name goes on after "Odd"
+    ("Leiar Frederic Hauge i Bellona kallar det eit skifte.", 1, 3, True),  # a first name from NorNE's list
+    ("Aksjene ble kjøpt av Per Aarsleff AS i går.", 4, 7, False),  # a legal form ends it
+    ("Midlene går til Anders Jahre Senter i Sandefjord.", 3, 6, False),  # a head word ends it
+    ("Kontrakten gikk til Bellona og Equinor.", 3, 4, False),
+])
+def test_first_name_and_surname_is_a_person_unless_an_organisation_word_ends_it(text, start, end, person):
+    import spacy
+
+    from pipeline.extract.organisations.candidates import _is_person
+
+    assert _is_person(spacy.blank("nb")(text)[start:end], []) is person
+
+
+@pytest.mark.parametrize("text, lang, ok", [
+    ("Troll er et av de største feltene.", "nb", False),  # a common Norwegian word at a sentence start
+    ("Sea levels rise.", "en", False),
+    ("Northzone er et investeringsselskap.", "nb", True),  # a rare word: a name
+    ("Meltwater grew fast.", "en", True),
+])
+def test_a_common_word_capitalised_by_its_position_is_not_a_model_name(text, lang, ok):
+    import spacy
+
+    from pipeline.extract.organisations.candidates import _model_name_ok
+
+    nlp = spacy.blank(lang)
+    nlp.add_pipe("sentencizer")
+    doc = nlp(text)
+    assert _model_name_ok(doc[0:1], set(), set()) is ok
+
+
+def test_a_model_name_inside_a_longer_name_of_the_document_is_that_name():
+    from types import SimpleNamespace
+
+    from pipeline.extract.organisations.candidates import Mention
+    from pipeline.extract.organisations.resolve import _extend_to_longer_names
+
+    text = "Bedriften Nova Sea vokser. Nova Sea er viktig for Lovund, og Sea Farm er en annen."
+    long = Mention(10, 18, "Nova Sea", "rule:company_noun", 0)
+    inner = Mention(text.index("Sea", 30), text.index("Sea", 30) + 3, "Sea", "ner:nb:ORG", 3)
+    other = Mention(text.index("Sea Farm"), text.index("Sea Farm") + 3, "Sea", "ner:nb:ORG", 3)
+    _extend_to_longer_names(SimpleNamespace(text=text), [long, inner, other])
+    assert (inner.text, inner.start) == ("Nova Sea", text.index("Nova Sea", 20))
+    assert (other.text, other.start) == ("Sea", text.index("Sea Farm"))  # no "Nova" before it
+
+
+@pytest.mark.parametrize("text, found", [
+    # oil fields: no organisation in the list, most of it not the model's organisations
+    ("Kuttene skal skje på felt som Troll, Oseberg og Gullfaks.", set()),
+    # a list with a known organisation keeps its names
+    ("Gründerne kommer fra Northzone, Kahoot, Visma og Meltwater, og selskapet Kahoot er størst.",
+     {"Northzone", "Kahoot", "Visma", "Meltwater"}),
+])
+def test_lists_decide_together(analyse_text, text, found):
+    assert set(orgs(analyse_text, text)) == found

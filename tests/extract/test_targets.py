@@ -33,3 +33,17 @@ def test_document_year(analyse_text, text, year):
     from pipeline.extract.common.statements import document_year
 
     assert document_year(analyse_text(text)) == year
+
+
+# with the English model's parse (issue 20): whose target it is, from the outermost subject that
+# names someone (a title before a person's name dropped)
+@pytest.mark.parametrize(
+    "text, actor",
+    [
+        ("Norway aims to cut its emissions by 55 percent by 2030.", "Norway"),
+        ("Environment Minister Kari Nordmann said the fee will be raised to 500 crowns per tonne by 2030.", "Kari Nordmann"),
+    ],
+)
+def test_actor_from_the_parse(analyse_text, text, actor):
+    _, rows = _rows(analyse_text, text)
+    assert [(r["actor"], r["target_year"]) for r in rows] == [(actor, 2030)]

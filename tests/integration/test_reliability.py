@@ -64,7 +64,8 @@ def assert_no_debris(out: Path):
     assert not list(out.glob(".latest.*.link"))
 
 
-KILL_POINTS = ["after-batch", "after-table:documents", "after-table:amounts", "after-table:texts", "after-runs",
+KILL_POINTS = ["after-batch", "after-table:documents", "after-table:amounts", "after-table:texts",
+               "after-table:organisation_registry", "after-runs",
                "export:amounts", "before-link-swap"]
 
 

@@ -3,7 +3,8 @@
 Two sources, both named in each row's `source_rule`:
 - cue clauses (`action:<pattern>`): the `action_matcher` component marks the cue patterns of
   pipeline/lang/<lang>/actions.yaml ("foreslår", "anbefaler", "bør", "må", "krever", "Regjeringa vil opprette",
-  "proposes", "should", "will increase" ...); post-processing drops subordinate, question,
+  "proposes", "should", "will increase" ...), and on a parsed Doc the matches of its
+  `dependency_patterns` ("I år skal regjeringen gjennomgå ..."); post-processing drops subordinate, question,
   descriptive and past uses, and cuts the sentence into clauses (common/clauses.py): the clause with
   the cue and the coordinated clauses after it ("..., samt å utvikle ...") each become a row.
 - measure lists (`action:list:<modality>`): items under a heading or a lead-in sentence ending
@@ -25,14 +26,17 @@ from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import cells, make_row
 from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
-    clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author, org_token_ids,
-    phrase_before,
+    actor_before, actor_trail, clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author,
+    is_pronoun, lead_actor, named_subject, names_someone, org_token_ids, phrase_before, subject_token,
 )
+from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities import in_range
 
 SPANS_KEY = "action_cues"
 MAX_CHARS = 500
 _MODAL_FAMILIES = ("should", "must")
+# cues in the passive or impersonal voice: the actor is the one named before, else the author
+_IMPERSONAL = {"commit_passive", "commit_easier", "commit_through"}
 _VERB_CUES = {"propose_verb", "recommend_verb", "demand_verb", "commit_want"}
 
 
@@ -51,17 +55,23 @@ def _lex(lang: str | None) -> dict:
     lex["_commit_subject"] = re.compile(lex["commit_subjects"])
     lex["_leads"] = {m: re.compile(p, re.I) for m, p in lex["list_leads"].items()}
     lex["_lead_negative"] = re.compile(lex["list_lead_negative"], re.I)
+    lex["_proposal_owner"] = re.compile(lex["proposal_owner"])
     return lex
 
 
 lexicon = _lex
 
 
+def words_of(theme: str, key: str) -> frozenset[str]:
+    """A word list of a theme, read in segments of every language."""
+    return frozenset(language_data.union(theme, key))
+
+
 @lru_cache(maxsize=1)
 def _shared() -> dict:
     """Action words read in segments of every language (the rules below are language-blind)."""
     def words(key: str) -> frozenset[str]:
-        return frozenset(language_data.union("actions", key))
+        return words_of("actions", key)
 
     lemmas: dict = {}
     for lang in language_data.LANGS:
@@ -78,7 +88,14 @@ def _shared() -> dict:
         "first_person": words("first_person"),
         "passive": words("passive_auxiliaries"),
         "complementizers": words("complementizers"),
+        "relative_pronouns": words("relative_pronouns"),
+        "recipient_prepositions": words("recipient_prepositions"),
+        "modal_words": words("modal_words"),
+        "change_verbs": words_of("targets", "increase_verbs") | words_of("targets", "decrease_verbs"),
+        "deadline_words": frozenset(w for w in language_data.union("dates", "deadline_words") if " " not in w),
+        "agent_prepositions": words("agent_prepositions"),
         "infinitive_markers": words("infinitive_markers"),
+        "measure_nouns": re.compile("|".join(f"(?:{p})" for p in language_data.union("actions", "measure_nouns"))),
         "verb_form": re.compile("|".join(language_data.union("actions", "verb_forms"))),
         "phase": re.compile(rf"^\s*(?:{phase})\s*\d+\s*[:.]?\s*$", re.I),
     }
@@ -124,11 +141,17 @@ def action_verb(doc: Doc, start: int, end: int, cue: Span | None, lex: dict) -> 
                 if _shared()["verb_form"].fullmatch(w) or cue.doc.lang_ == "en":
                     return w[:-1] if w.endswith("es") else (w[:-3] + "e" if w.endswith("ast") else w)
     if cue is not None:
-        verb = next((t for t in cue if not lex["_commit_subject"].match(t.lower_)), cue[0])
+        skip = _shared()["modal_words"]
+        verb = next((t for t in cue if not lex["_commit_subject"].match(t.lower_) and t.lower_ not in skip
+                     and t.lower_ not in lex["actor_skip"]), cue[0])
         w = verb.lower_
         if w in _shared()["cue_lemmas"]:
             return _shared()["cue_lemmas"][w]
-        return w[:-1] if cue.doc.lang_ != "en" and re.fullmatch(r"\w{2,}[ei]r", w) else w
+        if cue.doc.lang_ != "en" and re.fullmatch(r"\w{2,}(?:[ei]r|ast)", w):  # "planlegger", "utdjupast"
+            return w[:-1] if w.endswith("r") else w[:-3] + "e"
+        if cue.doc.lang_ != "en" and cue.label_ in _IMPERSONAL and re.fullmatch(r"\w{3,}es", w):  # "styrkes"
+            return w[:-1]
+        return w
     return None
 
 
@@ -152,12 +175,18 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         return False
     if prev is not None and (prev.lower_ in _shared()["past"] or prev.lower_ in lex["negations"]):
         return False
-    if doc.has_annotation("POS") and cue.label_ in _VERB_CUES and cue[0].pos_ not in ("VERB", "AUX"):
+    if doc.has_annotation("POS") and cue.label_ in _VERB_CUES and cue[0].pos_ not in ("VERB", "AUX") and \
+            (doc.lang_ == "en" or (prev is not None and prev.pos_ == "DET")):
         return False  # "unveils plan to", "demand will triple": a noun, not the cue verb
-    if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in _shared()["perfect"]):
-        return False  # "the agency recommended": a past event, not a recommendation now
+    if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in _shared()["perfect"]) \
+            and cue.label_ != "commit_promise":
+        return False  # "the agency recommended": a past event, not a recommendation now (a promise made holds)
     if family in (*_MODAL_FAMILIES, "commit") and any(w in lex["subordinators"] for w in before):
         return False
+    if cue.label_ in _IMPERSONAL and any(w in _shared()["complementizers"] or w in lex["negations"] for w in before):
+        return False  # "han tar ikke for gitt at lånet skal innvilges": someone's expectation
+    if family in (*_MODAL_FAMILIES, "commit") and _states_target(doc, sent, cue):
+        return False  # "må reduseres med en halvpart innen 2030": a target (targets reads it)
     if family in _MODAL_FAMILIES:
         clause_end = cue.end
         while clause_end < sent.end and doc[clause_end].text not in (",", ";", "–", ":"):
@@ -172,13 +201,25 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         if not in_range(doc, sent.start_char, sent.end_char, ("money",)):
             return False  # a budget commitment names an amount
     if cue.label_ in ("demand_verb", "commit_want", "propose_verb", "recommend_verb") and prev is not None:
-        if prev.lower_ in lex["descriptive_subjects"] or prev.lower_ in _shared()["determiners"]:
-            return False
+        if _measure_relative(doc, sent, prev):
+            return True  # "X er blant tiltakene som foreslås": X is proposed
+        impersonal = prev.lower_ in lex["impersonal_subjects"] and _is_passive(doc, cue)
+        if (prev.lower_ in lex["descriptive_subjects"] and not impersonal) or prev.lower_ in _shared()["determiners"]:
+            return False  # "Dette krever ...", not the impersonal "Det foreslås ..."
     if family == "commit" and prev is not None and prev.i > sent.start and doc[prev.i - 1].lower_ in lex["relative_heads"]:
         return False
+    if cue.label_ == "commit_named" and any(t.lower_ in lex["belief_verbs"] for t in doc[sent.start : cue.start]):
+        return False  # "Analysts say Equinor will drill ...": someone's belief about another's plan
     if cue.label_ == "commit_will":
-        if prev is None:
-            return False
+        if prev is None:  # a headline without its subject ("Vil fjerne etterslepet"; "Skal ..." states a purpose)
+            return cue[0].is_title and cue[0].lower_ in lex["headline_modals"]
+        subject = subject_token(cue[0])
+        if subject is not None and subject.pos_ in ("NOUN", "PROPN") and subject.lower_ not in lex["descriptive_subjects"] \
+                and not any(w.lower_ in lex["demonstratives"] for w in subject.lefts) and not any(
+                t.lower_ in lex["belief_verbs"] for t in doc[sent.start : cue.start]):
+            # the parse names who will act ("Det nye fondet skal blant annet forsterke ..."), not inside an
+            # expectation or opinion ("forventar vi at felta skal skape ...", "Han meiner ambisjonen vil styrke ...")
+            return True
         first_in_sent = prev.i == sent.start
         ok = (bool(lex["_commit_subject"].match(prev.lower_)) or prev.i in orgs
               or (prev.is_title and not first_in_sent and prev.lower_ not in lex["descriptive_subjects"])
@@ -186,6 +227,29 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         if not ok:
             return False
     return True
+
+
+def _states_target(doc: Doc, sent: Span, cue: Span) -> bool:
+    """The cue's own verb changes a quantity by a deadline ("må reduseres med en halvpart innen
+    2030", "vil halvere utslippene innen 2030"): a target, which targets reads."""
+    end = cue.end
+    while end < sent.end and doc[end].text not in (",", ";", "–", ":"):
+        end += 1
+    return states_target([t.lower_ for t in doc[cue.start:end]], len(cue) + 2)
+
+
+def states_target(words: list[str], verb_within: int) -> bool:
+    """A change verb among the first `verb_within` words and "innen/by <year>" later on
+    (a purpose clause, "investeringar ... innan 2030 for å kutte utslepp", is no target)."""
+    change = _shared()["change_verbs"]
+    return any(w in change for w in words[:verb_within]) and any(
+        a in _shared()["deadline_words"] and is_year(b.rstrip(".")) for a, b in zip(words, words[1:]))
+
+
+def _measure_relative(doc: Doc, sent: Span, prev) -> bool:
+    """`prev` is "som"/"that" after a noun of measures ("blant hovedgrepene som foreslås")."""
+    return prev.lower_ in _shared()["relative_pronouns"] and prev.i > sent.start and \
+        bool(_shared()["measure_nouns"].match(doc[prev.i - 1].lower_))
 
 
 # --- actor and addressee ------------------------------------------------------------------
@@ -223,19 +287,52 @@ def _subject_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
     return doc[words[0].i : words[-1].i + 1].text
 
 
+def _agent_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
+    """The agent phrase right after a cue ("i oppdrag av Klima- og miljødepartementet å ...")."""
+    if cue.end < sent.end and doc[cue.end].lower_ in _shared()["agent_prepositions"]:
+        words = []
+        for tok in doc[cue.end + 1 : min(sent.end, cue.end + 8)]:
+            if tok.lower_ in _shared()["infinitive_markers"] or (tok.is_punct and tok.text != "-"):
+                break
+            words.append(tok)
+        if words:
+            return doc[words[0].i : words[-1].i + 1].text
+    return None
+
+
+def _recipient(doc: Doc, cue: Span, sent: Span) -> str | None:
+    """A named organisation after "til"/"for"/"to" in the cue's clause: who receives the measure."""
+    orgs = org_token_ids(doc)
+    stop = cue.end
+    while stop < sent.end and doc[stop].text not in (",", ";", "–", ":"):
+        stop += 1
+    for tok in doc[cue.end : stop - 1]:
+        if tok.lower_ in _shared()["recipient_prepositions"]:
+            nxt = tok.i + 1
+            while nxt < stop and doc[nxt].lower_ in _shared()["determiners"]:
+                nxt += 1
+            end = nxt
+            while end < stop and end in orgs:
+                end += 1
+            if end > nxt:
+                return doc[nxt:end].text
+    return None
+
+
 def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str | None,
                         speaker: str | None) -> tuple[str | None, str | None]:
     family = modality_of(cue.label_)
     clause_start = _clause_start_token(doc, sent, cue)
     skip = set(lex["actor_skip"])
     # the parse where there is one (English model), else the words before the cue
-    subject = dep_subject(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES) or \
-        phrase_before(doc, clause_start, cue.start, skip)
-    raw = [t.lower_ for t in doc[clause_start : cue.start] if not t.is_punct]
-    while raw and raw[0] in _shared()["conjunctions"]:
-        raw = raw[1:]
-    if subject and (re.search(r"\d", subject) or (raw and raw[0] in lex["prepositions"])):
-        subject = None  # "i den sammenhengen må X ...": the subject follows the modal
+    subject = dep_subject(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES)
+    if subject is None:
+        subject = phrase_before(doc, clause_start, cue.start, skip)
+        raw = [t.lower_.lstrip("-–—") for t in doc[clause_start : cue.start] if not t.is_punct]
+        while raw and raw[0] in _shared()["conjunctions"]:
+            raw = raw[1:]
+        if subject and (re.search(r"\d", subject) or (raw and raw[0] in lex["prepositions"])):
+            subject = None  # "i den sammenhengen må X ...": the subject follows the modal
     if family in _MODAL_FAMILIES:
         # the speaker recommends; the subject of the modal is who should act
         actor = None
@@ -258,12 +355,20 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
         return _as_actor(cue[1].text, lex, author, speaker), None
     if cue.label_ in ("commit_budget", "demand_expect"):
         gov = next((t for t in cue if lex["_commit_subject"].match(t.lower_)), None)
-        return (gov.text if gov is not None else author), None
+        return (gov.text if gov is not None else None), None
+    if cue.label_ in _IMPERSONAL:  # "X said the fee will be capped": who says so; "Det skal oppnemnast": who spoke before
+        return named_subject(cue[0], org_token_ids(doc)) or speaker, None
+    if cue.label_ == "commit_task":  # "X har fått i oppdrag av Y å ...": Y gives the task to X
+        return _agent_after(doc, cue, sent, lex), subject
     if cue.label_ == "demand_passive":
         return author, subject
-    if _is_passive(doc, cue):
-        return speaker or author, None
-    actor = _as_actor(subject, lex, author, speaker) or speaker or author
+    if _is_passive(doc, cue):  # "Regjeringens forslag ..., blant annet foreslås det ...": the owner of the proposal
+        owner = lex["_proposal_owner"].search(sent.text)
+        return (owner.group(1) if owner else speaker), None
+    inner = cue[1:-2] if cue.label_ == "commit_plan" and 1 < len(cue) - 2 <= 4 else None  # "legger regjeringen opp til"
+    if inner is not None and (subject is None or any(names_someone(t, org_token_ids(doc)) for t in inner)):
+        subject = inner.text
+    actor = _as_actor(subject, lex, author, speaker) or speaker
     addressee = dep_complement_subject(cue[0])
     nxt = doc[cue.end : min(cue.end + 6, sent.end)]
     if addressee is not None:
@@ -278,8 +383,14 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
             addressee = doc[words[0].i : words[-1].i + 1].text
     elif cue.label_ == "demand_ask" and len(cue) > 1 and cue[1].lower_ != "om":
         addressee = cue[1].text
+    if addressee is None or (family == "commit" and addressee == actor):
+        addressee = _recipient(doc, cue, sent) or addressee  # "foreslår 10 millioner kroner til Enova"
     if family == "commit":
         addressee = addressee or actor
+        orgs = org_token_ids(doc)
+        own = subject_token(cue[0])
+        if own is not None and not names_someone(own, orgs):  # "Departementet skriver at fondet skal forsterke ..."
+            actor = named_subject(cue[0], orgs) or actor  # who reports the plan of a thing
     return actor, addressee
 
 
@@ -295,7 +406,9 @@ def _row(offset: int, doc: Doc, start: int, end: int, sent, *, verb, actor, addr
 
 def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tuple[int, int]]) -> list[dict]:
     rows = []
-    for cs in cue_sentences(document, SPANS_KEY, label_order("actions")):
+    named: list[str | None] = [None]  # the last actor a cue's subject named in the document
+    trail = actor_trail(document)
+    for cs in cue_sentences(document, SPANS_KEY, label_order("actions"), "actions"):
         lex = _lex(cs.lang)
         doc, sent = cs.doc, cs.sent
         orgs = org_token_ids(doc)
@@ -316,6 +429,12 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
             while chain[-1] + 1 < len(parts) and parts[chain[-1] + 1].coordinated:
                 chain.append(chain[-1] + 1)
             actor, addressee = actor_and_addressee(doc, sent, cue, lex, author, speaker)
+            if actor is None or is_pronoun(actor):  # passive, impersonal or a pronoun: the actor named before
+                before = named[0] or author or actor_before(trail, cs.offset + sent.start_char)
+                commits = modality_of(cue.label_) == "commit" and addressee == actor
+                addressee, actor = before if commits else addressee, before
+            elif modality_of(cue.label_) not in _MODAL_FAMILIES and actor != author:
+                named[0] = actor
             for j in chain:
                 done.add(j)
                 c = parts[j]
@@ -352,6 +471,12 @@ def _lead(text: str, lex: dict, heading: bool) -> str | None:
     return "verb_items"
 
 
+def _lead_actor(doc: Doc, lex: dict, author: str | None) -> str | None:
+    """Who announces a measure list in its lead-in (`lead_actor`); "Rapporten" stands for the author."""
+    actor = lead_actor(doc)
+    return _as_actor(actor, lex, author, None) if actor else None
+
+
 def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
     """Rows for the items of measure lists."""
     rows = []
@@ -367,11 +492,13 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
         if not is_item:
             heading = seg.kind in ("heading", "table_row")
             m = _lead(text, lex, heading)
-            lead = (m, not heading) if m else None
+            lead = (m, not heading, None if heading else _lead_actor(doc, lex, author)) if m else None
             continue
         if lead is None or clauses.is_quote(text, seg.lang):
             continue
         s0, _ = clauses.trim(text, 0, len(text), seg.lang, label=True)
+        if states_target(text[s0:].lower().split(), 3):
+            continue  # "Vil halvere transportutslipp innen 2030": a target
         modality = lead[0]
         if modality == "verb_items":  # an unnamed list: only imperative measures count
             first = re.match(r"[\wæøåÆØÅ-]+", text[s0:])
@@ -387,7 +514,7 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
                 s, e = s + ss, e + ss
                 span = doc.char_span(s, e, alignment_mode="expand")
                 verb = action_verb(doc, span.start, span.end, None, lex) if span is not None else None
-                row = _row(offset, doc, s, e, text, verb=verb, actor=author, addressee=None,
+                row = _row(offset, doc, s, e, text, verb=verb, actor=lead[2] or author, addressee=None,
                            modality=modality, rule=f"list:{lead[0]}")
                 if row:
                     rows.append(row)

@@ -16,6 +16,7 @@ from pipeline.clean import Segment
 from pipeline.document import AnalysedDocument
 from pipeline.extract.common import clauses
 from pipeline.extract.common.alternation import alternation
+from pipeline.extract.common.cues import dependency_cues
 from pipeline.extract.common.rows import sentence_of
 from pipeline.extract.common.years import YEAR_WORD
 
@@ -25,7 +26,7 @@ def _alt(key: str) -> str:
 
 
 @lru_cache(maxsize=1)
-def _deadline_before() -> re.Pattern:
+def deadline_before() -> re.Pattern:
     """What stands before a deadline year ("innen utgangen av", "by the end of")."""
     return re.compile(rf"\b(?:{_alt('deadline_words')})(?:\s+(?:{_alt('deadline_end_words')})\s+(?:{_alt('deadline_of')}))?\s+$", re.I)
 
@@ -53,16 +54,45 @@ class CueSentence:
         return self.seg.lang or "nb"
 
 
-def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int]) -> Iterator[CueSentence]:
-    """Every sentence holding at least one cue span under `doc.spans[key]`, cues in text order
-    (cues over the same words in the `order` of their pattern names)."""
+_SENTENCE_END = re.compile(r"[.!?:;…]$")
+
+
+def _ends_sentence(tok) -> bool:
+    """A token after which a new sentence may start: final punctuation or a line break."""
+    return bool(_SENTENCE_END.search(tok.text)) or "\n" in tok.whitespace_ or tok.is_space
+
+
+def statement_sentence(span: Span) -> Span:
+    """The sentence holding `span`, where a parser's sentence boundaries that do not follow
+    final punctuation or a line break are ignored ("... innen | 2030." is one sentence): a
+    parser may cut a sentence before its deadline year or after a comma; the sentencizer does not."""
+    sent = sentence_of(span)
+    doc = span.doc
+    if not doc.has_annotation("DEP"):
+        return sent
+    start, end = sent.start, sent.end
+    while start > 0 and not _ends_sentence(doc[start - 1]):
+        start = doc[start - 1].sent.start
+    while end < len(doc) and not _ends_sentence(doc[end - 1]):
+        end = doc[end].sent.end
+    return doc[start:end]
+
+
+def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int],
+                  theme: str | None = None) -> Iterator[CueSentence]:
+    """Every sentence holding at least one cue span under `doc.spans[key]` (and, on a parsed Doc,
+    a match of the `theme`'s dependency patterns), cues in text order (cues over the same words
+    in the `order` of their pattern names)."""
     for offset, seg, doc in document.parts:
-        if key not in doc.spans or not len(doc.spans[key]):
+        found = list(doc.spans[key]) if key in doc.spans else []
+        if theme is not None:
+            found += dependency_cues(doc, seg.lang, theme)
+        if not found:
             continue
         by_sent: dict[int, list[Span]] = {}
         sents: dict[int, Span] = {}
-        for cue in sorted(doc.spans[key], key=lambda s: (s.start, -s.end, order.get(s.label_, len(order)))):
-            sent = sentence_of(cue)
+        for cue in sorted(found, key=lambda s: (s.start, -s.end, order.get(s.label_, len(order)))):
+            sent = statement_sentence(cue)
             by_sent.setdefault(sent.start, []).append(cue)
             sents[sent.start] = sent
         for start in sorted(by_sent):
@@ -81,34 +111,57 @@ def clause_at(text: str, pos: int, parts: list[clauses.Clause]) -> int:
     return best
 
 
+@lru_cache(maxsize=1)
+def _from_rules() -> list[re.Pattern]:
+    """A year a rule starts from ("Fra 2025 skal alle ..."): a deadline, not the document's year."""
+    return [re.compile(r, re.I) for r in language_data.union("targets", "from_rule")]
+
+
 def document_year(document: AnalysedDocument) -> int | None:
     """The year the document was written: the year of its publication date (`published`, found
     by metadata.published_date when it was read), else the year mentioned most often (ties: the
     earlier), not counting deadlines ("innen 2030", "by 2026"). None when the text names no year."""
     if document.published:
         return document.published.year
+    rules = {m.start(1) for rx in _from_rules() for m in rx.finditer(document.text)}
     years = Counter(int(m.group(1)) for m in YEAR_WORD.finditer(document.text)
-                    if not _deadline_before().search(document.text, max(0, m.start() - 30), m.start()))
+                    if not deadline_before().search(document.text, max(0, m.start() - 30), m.start())
+                    and m.start() not in rules)
     if not years:
         return None
     top = max(years.values())
     return min(y for y, n in years.items() if n == top)
 
 
+_LIST_JOIN = re.compile(r"\s*(?:,|,?\s+(?:og|and|&)\b)\s*")
+
+
 def document_author(document: AnalysedDocument, orgs: list[dict] | None = None) -> str | None:
-    """The organisation(s) that wrote the document, when it names them near the top (a title
-    page or byline): the organisations of `orgs` that occur in the first 400 characters."""
+    """The organisation that wrote the document, when it names it near the top (a title page or
+    byline): the first of the organisations of `orgs` found in the first 400 characters, with the
+    ones listed right after it ("Siva og Innovasjon Norge", "A, B, and C have jointly submitted"):
+    one actor, never every organisation the top names."""
     if not orgs:
         return None
-    head = document.text[:400].casefold()
-    found = []
+    head = document.text[:400]
+    low = head.casefold()
+    found = []  # (start, end, name) of each organisation's first mention
     for o in orgs:
-        forms = [o.get("name") or "", *(o.get("aliases") or [])]
-        positions = [head.find(f.casefold()) for f in forms if f and len(f) > 2]
-        positions = [p for p in positions if p >= 0]
-        if positions:
-            found.append((min(positions), o["name"]))
-    return ", ".join(name for _, name in sorted(found)) or None
+        forms = [f for f in [o.get("name") or "", *(o.get("aliases") or [])] if len(f) > 2]
+        spans = [(p, p + len(f)) for f in forms if (p := low.find(f.casefold())) >= 0]
+        if spans:
+            first = min(spans)
+            found.append((first[0], max(e for s, e in spans if s == first[0]), o["name"]))
+    if not found:
+        return None
+    found.sort()
+    names, end = [found[0][2]], found[0][1]
+    for s, e, name in found[1:]:
+        if s < end or not _LIST_JOIN.fullmatch(head[end:s]):
+            break
+        names.append(name)
+        end = e
+    return ", ".join(names)
 
 
 def org_token_ids(doc: Doc) -> set[int]:
@@ -137,26 +190,170 @@ def phrase_before(doc: Doc, start: int, stop: int, skip: set[str], max_tokens: i
     return doc[toks[0].i : toks[-1].i + 1].text
 
 
-def dep_subject(tok, passive: bool = False) -> str | None:
-    """With a dependency parse: the subject of the clause `tok` belongs to (for a modal or
-    auxiliary, the subject of its main verb), without leading determiners. `passive` also
-    accepts a passive subject. None without a parse or a subject."""
-    doc = tok.doc
-    if not doc.has_annotation("DEP"):
+@lru_cache(maxsize=1)
+def _deps() -> dict[str, frozenset[str]]:
+    keys = ("subject_deps", "passive_subject_deps", "expletive_deps", "verb_chain", "pronouns", "actor_nouns")
+    return {k: frozenset(language_data.union("clauses", k)) for k in keys}
+
+
+def subject_token(tok, passive: bool = False):
+    """With a dependency parse: the head of the subject of the clause `tok` belongs to (for a
+    modal, auxiliary or infinitive, the subject of the verb chain it is part of); an expletive
+    "det"/"it" counts as none. None without a parse or a subject."""
+    if not tok.doc.has_annotation("DEP"):
         return None
-    verb = tok.head if tok.dep_ in ("aux", "auxpass") else tok
-    deps = ("nsubj", "nsubjpass", "nsubj:pass") if passive else ("nsubj",)
-    for child in verb.children:
-        if child.dep_ in deps:
-            toks = [t for t in doc[child.left_edge.i : child.right_edge.i + 1]]
-            if len(toks) > 8:  # a long phrase: the words up to its head noun
-                toks = list(doc[child.left_edge.i : child.i + 1])
-            while toks and (toks[0].lower_ in _determiners() or toks[0].is_punct):
-                toks = toks[1:]
-            while toks and toks[-1].is_punct and toks[-1].text != ")":
-                toks = toks[:-1]
-            if toks and len(toks) <= 8:
-                return doc[toks[0].i : toks[-1].i + 1].text
+    deps = _deps()
+    verb = tok
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ in deps["expletive_deps"]:
+                return None
+            if child.dep_ in deps["subject_deps"] or (passive and child.dep_ in deps["passive_subject_deps"]):
+                return child
+        if verb.dep_ not in deps["verb_chain"] or verb.head is verb:
+            return None
+        verb = verb.head
+    return None
+
+
+def is_pronoun(phrase: str | None) -> bool:
+    """A phrase that names nobody by itself ("De", "they", "dette")."""
+    return phrase is not None and phrase.lower() in _deps()["pronouns"]
+
+
+def dep_subject(tok, passive: bool = False) -> str | None:
+    """With a dependency parse: the subject of the clause `tok` belongs to (see
+    `subject_token`), without leading determiners. `passive` also accepts a passive subject."""
+    child = subject_token(tok, passive)
+    return None if child is None else _phrase(child)
+
+
+def outer_subject(tok, names=None) -> str | None:
+    """With a dependency parse: the subject, naming someone (by default a noun or name; else
+    tokens `names` accepts), of the outermost clause that holds `tok` ("Norway aims to cut ...";
+    "Solberg said the industry will cut ..." -> Solberg). None without a parse or such a subject."""
+    names = names or (lambda t: t.pos_ in ("NOUN", "PROPN"))
+    found, seen = None, set()
+    while tok is not None and tok.i not in seen:
+        seen.add(tok.i)
+        child = subject_token(tok, passive=True)
+        if child is not None and names(child) and not _is_label(child):
+            found = child
+        tok = tok.head if tok.head is not tok else None
+    return None if found is None else _phrase(found)
+
+
+_NAMED = ("PER", "PERSON", "GPE", "GPE_ORG", "GPE_LOC", "ORG", "NORP")
+
+
+def names_someone(tok, orgs: set[int]) -> bool:
+    """The token names a person, organisation or country (the model's entities, `orgs`:
+    organisation token ids) or is an actor noun ("regjeringen", clauses.yaml)."""
+    return tok.ent_type_ in _NAMED or tok.i in orgs or tok.lower_ in _deps()["actor_nouns"]
+
+
+def named_subject(tok, orgs: set[int]) -> str | None:
+    """`outer_subject` among subjects that name someone (`names_someone`)."""
+    return outer_subject(tok, lambda t: names_someone(t, orgs))
+
+
+def _is_label(tok) -> bool:
+    """`tok` heads a "Label:" before a list item's text ("Health Data: Create ...")."""
+    return any(t.text == ":" for t in tok.doc[tok.i + 1 : tok.right_edge.i + 2])
+
+
+def sentence_actor(sent: Span, orgs: set[int]) -> str | None:
+    """Who a sentence names as its subject, when it names someone: with a parse, the named
+    subject of its main verb; without, an actor noun ("Regjeringen", "the government") among its
+    first words, or an organisation opening it."""
+    if sent.doc.has_annotation("DEP"):
+        return named_subject(sent.root, orgs)
+    nouns = _deps()["actor_nouns"]
+    toks = [t for t in sent if not t.is_punct and t.lower_ not in _determiners()]
+    if not toks:
+        return None
+    noun = next((t for t in toks[:6] if t.lower_ in nouns), None)  # also inverted: "I år lanserte regjeringen ..."
+    if noun is not None:
+        return noun.text
+    first = toks[0]
+    if first.i in orgs:
+        end = first.i
+        while end + 1 < sent.end and end + 1 in orgs:
+            end += 1
+        return sent.doc[first.i : end + 1].text
+    return None
+
+
+def lead_actor(doc: Doc) -> str | None:
+    """Who announces a list in the lead-in sentence ending `doc` ("Rapporten oppsummeres med
+    strategiske tiltak:", "Regjeringen foreslår disse tiltakene:"): its named subject, or an
+    opening word that stands for the author ("Rapporten", "The report")."""
+    sent = list(doc.sents)[-1] if doc.has_annotation("SENT_START") else doc[:]
+    actor = sentence_actor(sent, org_token_ids(doc))
+    if actor:
+        return actor
+    first = next((t for t in sent if t.is_alpha and t.lower_ not in _determiners()), None)
+    return first.text if first is not None and first.lower_ in _author_words() else None
+
+
+@lru_cache(maxsize=1)
+def _author_words() -> frozenset[str]:
+    return frozenset(language_data.union("actions", "author_words") + language_data.union("targets", "author_words"))
+
+
+def list_leads(document: AnalysedDocument) -> dict[int, str]:
+    """The lead-in actor (`lead_actor`) of every list item whose list a lead-in sentence ending
+    in ":" announces, by the item's offset in the cleaned text."""
+    out, lead = {}, None
+    for offset, seg, doc in document.parts:
+        if seg.kind == "list_item":
+            if lead:
+                out[offset] = lead
+            continue
+        lead = lead_actor(doc) if doc.text.rstrip().endswith(":") else None
+    return out
+
+
+def actor_trail(document: AnalysedDocument) -> list[tuple[int, str]]:
+    """(position in the cleaned text, actor) of every sentence that names its subject
+    (`sentence_actor`), in text order: who was named last before a passive or a bare goal."""
+    trail = []
+    for offset, _, doc in document.parts:
+        orgs = org_token_ids(doc)
+        sents = doc.sents if doc.has_annotation("SENT_START") else [doc[:]]
+        for sent in sents:
+            actor = sentence_actor(sent, orgs)
+            if actor:
+                trail.append((offset + sent.start_char, actor))
+    return trail
+
+
+def actor_before(trail: list[tuple[int, str]], pos: int) -> str | None:
+    """The actor the trail names last before the position `pos` (see `actor_trail`)."""
+    found = None
+    for p, actor in trail:
+        if p >= pos:
+            break
+        found = actor
+    return found
+
+
+def _phrase(child) -> str | None:
+    """The words of the subject headed by `child`, without leading determiners; a person's name
+    without the title before it ("Environment Minister Sveinung Rotevatn" -> Sveinung Rotevatn)."""
+    doc = child.doc
+    person = next((e for e in doc.ents if e.start <= child.i < e.end and e.label_ in ("PER", "PERSON")), None)
+    if person is not None:
+        return person.text
+    toks = [t for t in doc[child.left_edge.i : child.right_edge.i + 1]]
+    if len(toks) > 8:  # a long phrase: the words up to its head noun
+        toks = list(doc[child.left_edge.i : child.i + 1])
+    while toks and (toks[0].lower_ in _determiners() or toks[0].is_punct):
+        toks = toks[1:]
+    while toks and toks[-1].is_punct and toks[-1].text != ")":
+        toks = toks[:-1]
+    if toks and len(toks) <= 8:
+        return doc[toks[0].i : toks[-1].i + 1].text
     return None
 
 

@@ -14,9 +14,9 @@ from pipeline.extract.common.rows import provenance, sentence_of
 from pipeline.extract.common.alternation import alternation
 from pipeline.extract.organisations.data import (
     ADDRESS_CUES, CAP, CAPITALISING_TOKENS, CONNECTORS, COORDINATORS, FIRST_NAMES,
-    GAZETTEER_RULE, HEAD_SUFFIX, LEADING_STRIP, LOWER_HEADS, NER_REJECT_AFTER, NOT_ORG_ENDINGS,
+    GAZETTEER_RULE, HEAD_SUFFIX, HEAD_WORDS, LEADING_STRIP, LEGAL_FORMS, LOWER_HEADS, NER_REJECT_AFTER, NOT_ORG_ENDINGS,
     PLACE_PREPOSITIONS, PLACES, ROMAN_OR_LETTER, RULES, SPANS_KEY, STOP, STRONG_RULES, Entry,
-    gazetteer, key, keys, lookup,
+    NAME_START, ZIPF, gazetteer, key, keys, lookup, rare_word, zipf,
 )
 from pipeline.extract.organisations.ruler import _is_name_token
 
@@ -48,8 +48,23 @@ def _mention(offset: int, span: Span, rule: str, priority: int, entry: Entry | N
     return Mention(p["start"], p["end"], p["text"], rule, priority, entry, p["sentence"])
 
 
+def _org_evidence(tok) -> bool:
+    """A legal form or an organisation head word: the name is an organisation's, whatever else it is."""
+    k = key(tok.text)
+    return k in LEGAL_FORMS or k in HEAD_WORDS or k in LOWER_HEADS or bool(HEAD_SUFFIX.search(tok.lower_))
+
+
 def _is_person(span: Span, person_spans: list[tuple[int, int]]) -> bool:
-    toks = [t for t in span if not t.is_punct]
+    """A person's name: inside a model's PER name, or a first name (pipeline/lang/common/first_names.yaml
+    and organisations.yaml) and a surname, also when the name goes on after the span ("Odd" of "Odd
+    Emil Ingebrigtsen"); not when a legal form or head word ends it ("Per Aarsleff AS")."""
+    doc, end = span.doc, span.start
+    while end < len(doc) and end - span.start < 4 and (end < span.end or doc[end].is_alpha and not doc[end].is_sent_start) and (
+            doc[end].text[:1].isupper() or doc[end].is_punct):
+        end += 1  # the capitalised words from the span's start, also past its end
+    toks = [t for t in doc[span.start : end] if not t.is_punct]
+    if toks and _org_evidence(toks[-1]):
+        return False
     if 2 <= len(toks) <= 4 and toks[0].text in FIRST_NAMES and all(t.text[:1].isupper() for t in toks):
         return True
     return any(s <= span.start and span.end <= e for s, e in person_spans)
@@ -59,7 +74,7 @@ def plausible(span: Span, person_spans=(), place_spans=()) -> bool:
     """Can this (non-gazetteer) span be an organisation's name?"""
     text = span.text
     k = key(text)
-    if not k or "\n" in text or not re.match(rf"[{CAP}0-9]", text.strip()):
+    if not k or "\n" in text or not re.match(NAME_START, text.strip()):
         return False
     if any(kk in STOP or kk in PLACES for kk in keys(text)):
         return False
@@ -102,13 +117,25 @@ def _capitalised_by_position(tok) -> bool:
     return tok.is_sent_start or (tok.i > 0 and tok.doc[tok.i - 1].text in CAPITALISING_TOKENS)
 
 
-def _before_coordinator(span: Span) -> Span:
-    """A model name with "og"/"and" inside joins two names ("Digicat og Manufacturing
-    technology"): keep the first. Not after a hyphen: "Helse- og omsorgsdepartementet" is one."""
-    for k in range(1, len(span) - 1):
-        if span[k].lower_ in COORDINATORS and not span[k - 1].text.endswith("-"):
-            return span[:k]
-    return span
+def _conjuncts(span: Span) -> list[Span]:
+    """A model name with "og"/"and" inside: the names it joins when each is one ("Equinor og
+    Telenor"; uses the parse's coordination where the model has one), else the first ("Digicat og
+    Manufacturing technology"); one name when the last part ends in a head word and the parts
+    before are common words, not names ("Norwegian Oil and Gas Association"). Not after a
+    hyphen: "Helse- og omsorgsdepartementet" is one."""
+    cuts = [k for k in range(1, len(span) - 1) if span[k].lower_ in COORDINATORS and not span[k - 1].text.endswith("-")]
+    if not cuts:
+        return [span]
+    parts = [span[a:b] for a, b in zip([0] + [k + 1 for k in cuts], cuts + [len(span)])]
+    if not all(len(p) and _is_name_token(p[0]) for p in parts):
+        return [parts[0]]
+    first = [t for p in parts[:-1] for t in p]
+    if key(parts[-1][-1].text) in HEAD_WORDS and not any(lookup(p.text) or _org_evidence(p[-1]) for p in parts[:-1]) and (
+            not any(rare_word(t.text) for t in first if t.is_alpha)):
+        return [span]
+    if span.doc.has_annotation("DEP") and not all(p.root.dep_ in ("KOORD", "conj") for p in parts[1:]):
+        return [parts[0]]  # the parser does not read the later parts as coordinated names
+    return parts
 
 
 def _in_all_caps_run(span: Span) -> bool:
@@ -167,13 +194,54 @@ def _candidates(document: AnalysedDocument) -> list[Mention]:
                 while (span is not None and len(span) > 1 and (span.start == 0 or span[0].is_sent_start)
                        and not span[0].text.isupper() and span[0].lower_ in lower_words):
                     span = span[1:]  # a capitalised common word at a sentence start ("Styrket Nordisk ...")
-                if span is not None:
-                    span = _before_coordinator(span)
-                if span is not None and plausible(span, persons, places) and _model_name_ok(span, lower_words, surnames):
-                    found.append(_mention(offset, span, f"ner:{doc.lang_}:{ent.label_}", PRIORITY["ner"], lookup(span.text)))
+                for part in _conjuncts(span) if span is not None else ():
+                    if plausible(part, persons, places) and _model_name_ok(part, lower_words, surnames):
+                        found.append(_mention(offset, part, f"ner:{doc.lang_}:{ent.label_}", PRIORITY["ner"], lookup(part.text)))
+    found.extend(_capitalised_common_words(document))
     found.extend(_member_lists(document))
     found.extend(_compound_prefixes(document))
     return found
+
+
+def _capitalised_common_words(document: AnalysedDocument) -> list[Mention]:
+    """Norwegian writes only a name's first word with a capital, so a common word (wordfreq: frequent
+    in Norwegian, rare in English) capitalised inside a sentence marks a name that capitalises every
+    word: two such words joined by "og" ("Natur og Ungdom", also at a sentence start), or a
+    capitalised word and such a word ("Kirkens Nødhjelp", "Nye Veier"). Not where the model reads
+    the words as anything else (a place, a person, an event, or two names: "Brann og Vålerenga"),
+    not a label with a number ("Figur 2"), not in a sentence written in title case."""
+    out = []
+    coordinators = COORDINATORS - {"&"}
+
+    def common(tok) -> bool:
+        return (tok.is_title and tok.is_alpha and zipf(tok.text, "nb") >= ZIPF["capitalised_common_from"]
+                and zipf(tok.text, "en") < ZIPF["rare_below"] and tok.pos_ not in ("ADJ", "VERB"))
+
+    for offset, seg, doc in document.parts:
+        if doc.lang_ == "en" or seg.kind == "table_row":
+            continue
+        for tok in doc[1:]:
+            if not common(tok) or _capitalised_by_position(tok):
+                continue
+            i = tok.i
+            if i >= 2 and doc[i - 1].lower_ in coordinators and common(doc[i - 2]):
+                span = doc[i - 2 : i + 1]  # "Natur og Ungdom"
+            elif doc[i - 1].is_title and doc[i - 1].is_alpha and not _capitalised_by_position(doc[i - 1]):
+                span = doc[i - 1 : i + 1]  # "Kirkens Nødhjelp"
+            else:
+                continue
+            if span.end < len(doc) and (doc[span.end].like_num or doc[span.end].is_title):
+                continue  # "Se Figur 2"; a longer run of capitals is a title, not this rule's
+            if sum(t.is_lower and t.is_alpha for t in sentence_of(span)) < 3:
+                continue
+            if any(key(t.text) in PLACES or t.text in FIRST_NAMES for t in span) or not plausible(span):
+                continue
+            if any(e.start < span.end and span.start < e.end and not (e.start <= span.start and span.end <= e.end and e.label_ in RULES["ner_labels"])
+                   for e in doc.ents):
+                continue
+            # weaker than the name rules: "Noregs Mållag og Statens kartverk" is two names
+            out.append(_mention(offset, span, "rule:capitalised_name", PRIORITY["list"], lookup(span.text)))
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -226,8 +294,11 @@ def _model_name_ok(span: Span, lower_words: set[str], surnames: set[str]) -> boo
         return False  # "STATSBUDSJETTET", "OPPDRAGSBREV": a word of an all-caps heading, not an acronym
     if len(toks) == 1 and re.fullmatch(r"[A-Z]{1,3}[a-z]", last.text):
         return False  # "NOx", "SOx": formulas and units
-    if len(toks) == 1 and (last.text in surnames or (_capitalised_by_position(last) and re.search(r"(?:a|en|et|ene)$", last.text))):
-        return False  # "Skymoen" (a person named earlier), "Eininga", "Momentet", "TITTEL: Budsjettforslaget"
+    if len(toks) == 1 and (last.text in surnames or _capitalised_by_position(last) and (
+            re.search(r"(?:a|en|et|ene)$", last.text) or zipf(last.text, doc.lang_) >= ZIPF["common_from"])):
+        # "Skymoen" (a person named earlier), "Eininga", "Momentet", "TITTEL: Budsjettforslaget"; a
+        # common word (wordfreq) only its position capitalises ("Troll" at a sentence start)
+        return False
     if _in_address(span):
         return False  # "Postboks 448 Sentrum"
     if len(toks) == 1 and span.start > 0 and doc[span.start - 1].lower_ in PLACE_PREPOSITIONS:

@@ -9,20 +9,30 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+import yaml
+
 from pipeline import lang as language_data
 
 
 def _rules() -> dict:
     """The organisation rules of every language folder (pipeline/lang/*/organisations.yaml):
-    each list is the common one, then the Norwegian, then the English words."""
+    each list is the common one, then the Norwegian, then the English words (mappings are merged)."""
     out: dict = {}
     for folder in ("common", *language_data.LANGS):
         for k, v in language_data.theme(folder, "organisations").items():
-            out[k] = out.get(k, []) + v if isinstance(v, list) else v
+            if isinstance(v, list):
+                out[k] = out.get(k, []) + v
+            elif isinstance(v, dict):
+                out[k] = {**out.get(k, {}), **v}
+            else:
+                out[k] = v
     return out
 
 
 RULES = _rules()
+# first names from NorNE's person names (built by training/first_names.py) after our own
+RULES["first_names"] += [n for n in yaml.safe_load((language_data.HERE / "common" / "first_names.yaml").read_text(encoding="utf-8"))["first_names"]
+                         if n not in RULES["first_names"]]
 SPANS_KEY = "org_rules"
 GAZETTEER_RULE = "gazetteer"
 WEAK_MAX = 2  # a gazetteer alias this short ("IN", "Ap", "V") counts only as "(V)" or once the organisation is named
@@ -31,7 +41,9 @@ CAP = "A-ZÆØÅÄÖÜÉÈ"
 ARTICLES = tuple(RULES["articles"])
 # the words right after an article ("the Commission"): a lookbehind per article, either case
 AFTER_ARTICLE = "(?:" + "|".join(rf"(?<=\b[{a[0].upper()}{a[0]}]{re.escape(a[1:])} )" for a in ARTICLES) + ")"
-NAME_TOKEN_RE = rf"^[{CAP}0-9][\w&.'’´/+-]*$"
+# a word of a name: a capital or digit first, or a brand's lower-case prefix ("reMarkable", "eBay")
+NAME_START = rf"(?:[{CAP}0-9]|(?=\w{{5}})[a-zæøå]{{1,3}}[{CAP}][a-zæøå])"
+NAME_TOKEN_RE = rf"^{NAME_START}[\w&.'’´/+-]*$"
 
 
 @dataclass(frozen=True)
@@ -58,8 +70,18 @@ def gazetteer() -> list[Entry]:
     for line in lines:
         if line.strip():
             d = json.loads(line)
-            out.append(Entry(d["name"], tuple(d.get("aliases", [])), d.get("kind", ""), frozenset(d.get("strong", []))))
+            aliases = list(d.get("aliases", []))
+            aliases += [f for f in short_compound(d["name"]) if f not in aliases]
+            out.append(Entry(d["name"], tuple(aliases), d.get("kind", ""), frozenset(d.get("strong", []))))
     return out
+
+
+def short_compound(name: str) -> list[str]:
+    """The short form of a name that coordinates two compounds ending in one head word: the first
+    part with the head ("Klima- og miljødepartementet" -> "Klimadepartementet", "Helse- og
+    omsorgskomiteen" -> "Helsekomiteen")."""
+    m = SHORT_COMPOUND.match(name)
+    return [m[1] + m[2]] if m else []
 
 
 def key(s: str) -> str:
@@ -82,10 +104,19 @@ def keys(s: str) -> list[str]:
     out = [k]
     if k.endswith("s") and not k.endswith("ss") and len(k) > 3:
         out.append(k[:-1])
-    head, _, last = k.rpartition(" ")
-    if head and last in LEGAL_FORMS:
+    head = without_legal_form(k)
+    if head:
         out.append(head)
+    group = GROUP_SUFFIX.sub("", k)
+    if group != k:
+        out.append(group)  # "Varner-gruppen" is Varner
     return out
+
+
+def without_legal_form(k: str) -> str | None:
+    """A key without its legal forms ("foxconn co., ltd" -> "foxconn"), or None when it has none."""
+    m = LEGAL_TAIL.search(k)
+    return k[: m.start()] if m and m.start() > 0 else None
 
 
 @lru_cache(maxsize=1)
@@ -111,6 +142,8 @@ def _casefold_set(name: str) -> set[str]:
 
 STOP = _casefold_set("stop_names")
 LEGAL_FORMS = _casefold_set("legal_forms")
+# one or more legal forms at the end of a key, after a space, comma or "&"
+LEGAL_TAIL = re.compile(rf"(?:[\s,&]+(?:{'|'.join(re.escape(f) for f in sorted(LEGAL_FORMS, key=len, reverse=True))})\.?)+$")
 PLACES = _casefold_set("places")
 FIRST_NAMES = {s for s in RULES["first_names"]}
 LEADING_STRIP = set(RULES["leading_strip"])
@@ -123,7 +156,8 @@ def _words(name: str) -> str:
 
 # Rules whose evidence (a head word or legal form in the name itself) outweighs a model's
 # PER/LOC reading of the same words ("NCE Heidner Biocluster" tagged PERSON).
-STRONG_RULES = {"head_suffix", "name_head", "name_head_joined", "lower_head", "prefix_head", "legal_form", "company_noun", "role"}
+STRONG_RULES = {"head_suffix", "name_head", "name_head_joined", "lower_head", "prefix_head", "legal_form", "company_noun", "role",
+                "state_body", "nation_body", "group_name", "place_lower_head"}
 LOWER_HEADS = set(RULES["lower_heads"])
 HEAD_WORDS = {h.casefold() for h in RULES["name_heads"] + RULES["reference_heads"]}
 PLACE_PREPOSITIONS = set(RULES["place_prepositions"])
@@ -133,7 +167,29 @@ COORDINATORS = set(RULES["coordinators"])
 HEAD_SUFFIX = re.compile(rf"(?:{_words('head_suffixes')})s?$")
 HEAD_OR_LOWER_HEAD_END = re.compile(rf"(?:{_words('head_suffixes')}|{_words('lower_heads')})s?$")
 NER_REJECT_AFTER = set(RULES["ner_reject_after"])
+GROUP_SUFFIX = re.compile(rf"-(?:{_words('group_suffixes')})$")
+COMPANY_NOUN = re.compile(rf"(?:{_words('company_nouns')})$")  # the end of a word that says "a company" ("firm", "selskapet")
+SHORT_COMPOUND = re.compile(rf"^([{CAP}]\w+)- (?:{_words('coordinators')}) [a-zæøå]\w*?({_words('head_suffixes')})$", re.IGNORECASE)
 NOT_ORG_ENDINGS = re.compile(rf"(?:{_words('not_org_endings')})$")
 ROMAN_OR_LETTER = re.compile(r"^(?:[IVX]+|[A-ZÆØÅ])$")
+ZIPF = RULES["word_frequency"]
+
+
+def zipf(word: str, lang: str) -> float:
+    """How common a word is in the language (wordfreq's Zipf scale: 3 is once per million words):
+    Norwegian for nb and nn (wordfreq's "nb"), English for en."""
+    return _zipf(word.casefold(), "en" if lang == "en" else "nb")
+
+
+@lru_cache(maxsize=65536)
+def _zipf(word: str, lang: str) -> float:
+    from wordfreq import zipf_frequency
+
+    return zipf_frequency(word, lang)
+
+
+def rare_word(word: str) -> bool:
+    """Not a common word in Norwegian or English: a name ("Visma", "Northzone", "Meltwater")."""
+    return max(zipf(word, "nb"), zipf(word, "en")) < ZIPF["rare_below"]
 
 

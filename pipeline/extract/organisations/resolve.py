@@ -11,8 +11,8 @@ from pipeline.extract.organisations.candidates import (
     PRIORITY, _candidates, _Covered, Mention, _select, _sentence, _span_at,
 )
 from pipeline.extract.organisations.data import (
-    AFTER_ARTICLE, ARTICLES, CONNECTORS, GENITIVE, HEAD_WORDS, LEGAL_FORMS, WEAK_MAX, Entry,
-    key, keys,
+    AFTER_ARTICLE, ARTICLES, CONNECTORS, GENITIVE, GROUP_SUFFIX, HEAD_WORDS, WEAK_MAX, Entry,
+    key, keys, lookup, short_compound, without_legal_form,
 )
 from pipeline.extract.organisations.document_rules import _coordinated, _links
 
@@ -72,8 +72,9 @@ def _content_words(text: str) -> list[str]:
 
 def _merge_short_forms(groups: list[list[Mention]]) -> list[list[Mention]]:
     """"Insider" -> "Insider Group", "NHT" -> "Norway Health Tech", "Life Science Cluster" ->
-    "The Life Science Cluster": a group whose every form is a short form of exactly one other
-    group's form joins that group."""
+    "The Life Science Cluster", "Klimadepartementet" -> "Klima- og miljødepartementet": a group
+    whose every form is a short form of exactly one other group's form joins that group; so does
+    one that is another's name and a head word ("Startuplab Ventures" -> "Startuplab")."""
     def forms(grp):
         return {key(m.text) for m in grp}
 
@@ -90,7 +91,9 @@ def _merge_short_forms(groups: list[list[Mention]]) -> list[list[Mention]]:
                 for f in forms(grp):
                     for o in forms(other):
                         if f != o and (o.startswith(f + " ") or _initials(o) == f.casefold() and len(f) >= 3
-                                       or " " not in f and o.endswith(" " + f) and f in HEAD_WORDS):
+                                       or " " not in f and o.endswith(" " + f) and f in HEAD_WORDS
+                                       or f in short_compound(o)
+                                       or f.startswith(o + " ") and f[len(o) + 1 :] in HEAD_WORDS):
                             targets.add(gj)  # "Insider" / "NHT" / "Commission" (European Commission)
             if len(targets) == 1:
                 gj = targets.pop()
@@ -191,9 +194,9 @@ def _second_pass(document: AnalysedDocument, groups: list[list[Mention]]) -> Non
         if entry:
             forms |= set(entry.forms)
         for f in list(forms):
-            head, _, last = f.rpartition(" ")
-            if head and last.casefold() in LEGAL_FORMS and len(head) >= 3:
-                forms.add(head)  # "Hyvolution AS" is also "Hyvolution"
+            head = without_legal_form(f.casefold()) or GROUP_SUFFIX.sub("", f.casefold())
+            if len(head) >= 3:
+                forms.add(f[: len(head)])  # "Hyvolution AS" is also "Hyvolution", "Varner-gruppen" "Varner"
         for form in sorted(forms, key=len, reverse=True):
             if len(form) < 1 or (len(form) <= WEAK_MAX and form.islower()):
                 continue
@@ -212,12 +215,41 @@ def _second_pass(document: AnalysedDocument, groups: list[list[Mention]]) -> Non
                     grp.append(Mention(s, e, text[s:e], "rule:known_in_document", PRIORITY["second"], entry, _sentence(span)))
 
 
+def _extend_to_longer_names(document: AnalysedDocument, cands: list[Mention]) -> None:
+    """A name the model found inside a longer name the document uses elsewhere is that name
+    ("Sea" where the text says "Nova Sea", "Gruber" of "Rana Gruber")."""
+    text = document.text
+    by_word: dict[str, set[str]] = {}
+    for m in cands:
+        if " " in m.text:
+            for w in m.text.split():
+                by_word.setdefault(w, set()).add(m.text)
+    for m in cands:
+        if m.priority < PRIORITY["coord"] or not m.text.split():
+            continue
+        for form in sorted(by_word.get(m.text.split()[0], ()), key=len, reverse=True):
+            at = form.find(m.text)
+            while at >= 0 and len(form) > len(m.text):
+                start = m.start - at
+                if start >= 0 and text.startswith(form, start) and not re.match(r"\w", text[start + len(form) : start + len(form) + 1]):
+                    m.start, m.end, m.text = start, start + len(form), form
+                    m.entry = m.entry or lookup(form)
+                    break
+                at = form.find(m.text, at + 1)
+            if len(m.text) > len(form) or m.text == form:
+                break
+
+
 def resolve(document: AnalysedDocument) -> list[Organisation]:
     """Group the document's mentions into organisations."""
     cands = _select(_candidates(document))
+    _extend_to_longer_names(document, cands)
+    cands = _select(cands)
     new, links = _links(document, cands)
     cands = _select(cands + new)
-    cands = _select(cands + _coordinated(document, cands))
+    coordinated, dropped = _coordinated(document, cands)
+    dropped_ids = {id(m) for m in dropped}
+    cands = _select([m for m in cands if id(m) not in dropped_ids] + coordinated)
     kept = {id(m) for m in cands}
     links = [(a, b) for a, b in links if id(a) in kept and id(b) in kept]
     groups = _group(cands, links)

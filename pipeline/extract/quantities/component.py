@@ -3,6 +3,7 @@
 targets and actions read these spans; none of them parses text for numbers again."""
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import srsly
@@ -35,7 +36,7 @@ class QuantityMatcher(Pipe):
         for start, end, q in find(doc.text, self.lex):
             span = doc.char_span(start, end, label=q.kind, alignment_mode="expand")
             if span is not None:
-                span._.quantity = q
+                span._.quantity = replace(q, chars=(start, end))
                 spans.append(span)
         doc.spans[SPANS_KEY] = spans
         return doc

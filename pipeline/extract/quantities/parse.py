@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 
 from pipeline.extract.common.sentences import sentence_starts
 from pipeline.extract.common.years import is_year
-from pipeline.extract.quantities.grammar import WORD, Amount, Grammar
+from pipeline.extract.quantities.grammar import WORD, Amount, Grammar, join
 from pipeline.extract.quantities.lexicon import Lexicon, lexicon, norm
 from pipeline.extract.quantities.numbers import number_value
 
@@ -23,7 +23,8 @@ INFERRED = "currency_inferred"
 class Quantity:
     """A parsed quantity: money (unit = ISO currency, None while only implied), percent
     (unit "%"), percentage points ("pp"), durations (unit year/month/week/day) or counts
-    (unit = the counted noun). Money keeps its `amount`."""
+    (unit = the counted noun). Money keeps its `amount`; `chars` are its exact characters in
+    the text (the component's token span may take in a "." glued to its last token: "€32m.")."""
     kind: str
     value: float
     low: float
@@ -31,6 +32,7 @@ class Quantity:
     unit: str | None
     qualifier: str | None = None
     amount: Amount | None = None
+    chars: tuple[int, int] | None = None
 
 
 def _stem_hit(word: str, stems: list[str]) -> bool:
@@ -53,11 +55,6 @@ def _money_context(text: str, start: int, end: int, lex: Lexicon, money_sentence
     return any(_stem_hit(w, lex.money_cues) for w in before + behind)
 
 
-def _join(*parts: str | None) -> str | None:
-    s = ";".join(p for p in parts if p)
-    return s or None
-
-
 def _amounts(text: str, lex: Lexicon, found: list[tuple[int, int, Amount]]) -> list[tuple[int, int, Amount]]:
     """The grammar's candidates that are money; an implied currency stays None."""
     out = []
@@ -66,12 +63,12 @@ def _amounts(text: str, lex: Lexicon, found: list[tuple[int, int, Amount]]) -> l
     def sentence_of(pos: int) -> int:
         return sum(1 for b in sentences if b <= pos)
 
-    stated_in = {sentence_of(s) for s, _, a in found if a.currency is not None}
+    stated_in = {sentence_of(s) for s, _, a in found if a.currency is not None or a.ambiguous}
     for start, end, a in found:
-        if a.currency is None:
+        if a.currency is None and not a.ambiguous:
             if not _money_context(text, start, end, lex, sentence_of(start) in stated_in):
                 continue
-            a = replace(a, qualifier=_join(a.qualifier, INFERRED), currency_inferred=True,
+            a = replace(a, qualifier=join(a.qualifier, INFERRED), currency_inferred=True,
                         rule="implied_currency" if a.rule == "stated" else a.rule)
         out.append((start, end, a))
     return out

@@ -5,8 +5,9 @@ The `target_matcher` component marks the named cue patterns of targets.yaml (goa
 "skal bli", change verbs with a value or deadline, "innen/by <year>", "<value> i <year>").
 Post-processing keeps a cue only when its year lies after the year the document was written,
 drops budget increments ("øke bevilgningen med 55 millioner kroner" is an action, not a goal),
-cuts the sentence to the clauses holding the cues and reads metric, values, years, direction
-and actor from that text (values: the quantity component's spans in it).
+cuts the sentence to the clauses holding the cues (one row per deadline when it names several)
+and reads metric, values, years, direction and actor from that text (values: the quantity
+component's spans in it; the actor: docs/targets-actions.md, "Actor").
 
 Words and cue patterns: pipeline/lang/<lang>/targets.yaml.
 """
@@ -24,7 +25,8 @@ from pipeline.extract.common import clauses
 from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import make_row
 from pipeline.extract.common.statements import (
-    clause_at, cue_sentences, document_author, document_year, org_token_ids, phrase_before,
+    actor_before, actor_trail, clause_at, cue_sentences, deadline_before, document_author, document_year, is_pronoun,
+    list_leads, named_subject, names_someone, org_token_ids, phrase_before,
 )
 from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
 from pipeline.extract.quantities import in_range, with_default_currency
@@ -47,6 +49,8 @@ def _lex(lang: str | None) -> dict:
     lex["_context"] = re.compile(lex["goal_context"], re.I)
     lex["_forecast"] = re.compile(lex["forecast"], re.I)
     lex["_conditional"] = re.compile(lex["conditional"], re.I)
+    for key in ("own_undertakings", "criticism", "spending", "goal_words"):
+        lex["_" + key] = re.compile(lex[key], re.I)
     return lex
 
 
@@ -70,8 +74,21 @@ def quantities(doc, start: int, end: int, lang: str | None) -> list[tuple[int, i
     out = []
     for span in in_range(doc, start, end):
         q = with_default_currency(span._.quantity, lang)
-        out.append((span.start_char - start, span.end_char - start, float(q.value), q.unit))
+        s, e = span.start_char - start, span.end_char - start
+        if q.high is not None and q.high < q.low and is_year(f"{q.low:.0f}"):
+            out.append((s, e, float(q.high), q.unit))  # "innan 2030 og 80 prosent": a year, then the value
+        elif q.high is not None and q.high != q.low and \
+                _value_from().search(doc.text, max(0, span.start_char - 12), span.start_char):
+            out += [(s, s + 1, float(q.low), q.unit), (e - 1, e, float(q.high), q.unit)]  # "fra 10 til 60 prosent"
+        else:
+            out.append((s, e, float(q.value), q.unit))
     return sorted(out)
+
+
+@lru_cache(maxsize=1)
+def _value_from() -> re.Pattern:
+    """The word before a change's range ("fra 10 til 60 prosent": from the baseline to the target)."""
+    return re.compile(rf"\b(?:{'|'.join(language_data.union('targets', 'value_from'))})\s+$", re.I)
 
 
 # --- cue filtering ------------------------------------------------------------------------
@@ -99,13 +116,29 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
     while clause_start > sent.start and doc[clause_start - 1].text not in (",", ";", "–", ":"):
         clause_start -= 1
     before = doc[clause_start : cue.start].text
-    if label != "goal_is" and lex["_forecast"].search(sent.text):
-        return False
+    forecast = lex["_forecast"].search(sent.text)
+    if label != "goal_is" and forecast and not lex["_own_undertakings"].search(sent.text, 0, forecast.start()):
+        return False  # a forecast, unless of one's own project ("The expansion is expected to ... by 2028")
+    if label in ("goal_is", "goal_set") and lex["_criticism"].search(sent.text):
+        return False  # someone else's goal criticised: their statement is elsewhere
+    words = {t.lower_ for t in doc[clause_start : sent.end]}
+    upto = {t.lower_ for t in doc[clause_start : cue.end]}  # the cue's clause up to the cue
+    if label == "value_in_year" and upto & set(lex["past_markers"]) and not upto & set(lex["modals"]) \
+            and not lex["_goal_words"].search(sent.text):
+        return False  # "har tildelt 450 millioner kroner mer i 2020": a report of the past
+    if label in ("by_year", "value_in_year") and lex["_spending"].search(sent.text) and \
+            not lex["_goal_words"].search(sent.text):
+        return False  # money to be spent by a year is an action (actions reads it)
+    if label in ("change_to", "change_by_year") and cue[0].lower_ in lex["participles"] and \
+            not (words & set(lex["modals"]) or lex["_goal_words"].search(sent.text)):
+        return False  # "Eksporten har økt med 30 prosent": a change that happened
+    if label == "end_state" and not (words & set(lex["modals"]) or years(sent.text) or 3 <= len(sent) <= 8):
+        return False  # a word of an end state in passing, not a stated one
     if lex["_conditional"].search(before):
         return False
     if label == "become" and cue.start > sent.start and doc[cue.start - 1].lower_ in lex["expletives"]:
         return False  # "Det skal bli spennende": no one's goal
-    if label in ("by_year", "change_by_year", "value_in_year") and year is not None:
+    if label in ("by_year", "change_by_year", "value_in_year", "from_year") and year is not None:
         if doc_year is not None and year <= doc_year:
             return False
     if label == "value_in_year" and not lex["_context"].search(sent.text):
@@ -158,6 +191,8 @@ def target_fields(text: str, quantities: list, doc_year: int | None, lex: dict) 
             direction = "increase" if w.lower() in lex["_increase"] else "decrease"
             nxt = [x for x in words[i + 1 : i + 4] if x.lower() not in _shared()["metric_skip"]]
             metric = nxt[0] if nxt else None
+            if metric is not None and _shared()["value_after"].match(metric + " ") and i > 0:
+                metric = words[0]  # a passive: "Utslippene skal være redusert med ...", the subject changes
             break
     return {
         "metric": metric,
@@ -170,9 +205,12 @@ def target_fields(text: str, quantities: list, doc_year: int | None, lex: dict) 
     }
 
 
-def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
+def _actor(cs, cue: Span, lex: dict) -> str | None:
+    """Whose target the sentence names: the owner of a goal, a proposer, the named subject, a
+    subject before "skal bli", a quote's speaker. None when the sentence names nobody."""
     doc, sent = cs.doc, cs.sent
-    speaker = clauses.attribution(sent.text, cs.lang)
+    speaker = clauses.attribution(sent.text, cs.lang) or (  # "– Vi skal halvere ... . Dette ..., sier X."
+        clauses.attribution(doc.text[sent.start_char:], cs.lang) if clauses.is_quote(sent.text, cs.lang) else None)
     for rx in _shared()["goal_owner"]:
         m = rx.search(sent.text)
         if m:
@@ -196,11 +234,15 @@ def _actor(cs, cue: Span, lex: dict, author: str | None) -> str | None:
                     run.append(t)
             if run:
                 return doc[run[0].i : run[-1].i + 1].text
-    if cue.label_ == "become" and cue.start > sent.start:
+    subject = named_subject(cue[0], orgs)
+    if subject and not is_pronoun(subject):
+        return subject
+    if cue.label_ in ("become", "goal_aim") and cue.start > sent.start:  # "Norge skal bli", "Equinor tar sikte på"
         subject = phrase_before(doc, sent.start, cue.start, set(lex["actor_skip"]), max_tokens=4)
-        if subject and subject.lower() not in lex["author_words"]:
+        named = cue.label_ == "become" or any(names_someone(t, orgs) for t in doc[sent.start : cue.start])
+        if subject and named and subject.lower() not in lex["author_words"]:
             return subject
-    return speaker or author
+    return speaker
 
 
 def action_verbs(lang: str | None) -> tuple[str, ...]:
@@ -213,6 +255,8 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
     """Target rows of one document (one per sentence with a kept cue)."""
     doc_year = document_year(document)
     author = document_author(document, orgs)
+    trail = actor_trail(document)  # a bare goal ("Målet er ...") is the one named before
+    leads = list_leads(document)  # a list item's goal is the lead-in's
     rows = []
     for cs in cue_sentences(document, SPANS_KEY, label_order("targets")):
         lex = _lex(cs.lang)
@@ -230,9 +274,46 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
             s, e = clauses.window(text, s, e, max(s, cues[0].start_char - sent.start_char), MAX_CHARS)
         if e - s < 8 or e - s > MAX_CHARS:
             continue
-        s, e = s + sent.start_char, e + sent.start_char
-        row = make_row(cs.offset, cs.doc, s, e, sent)
-        row.update(target_fields(row["text"], quantities(cs.doc, s, e, cs.lang), doc_year, lex))
-        row.update(actor=_actor(cs, cues[0], lex, author), source_rule="target:" + "+".join(dict.fromkeys(c.label_ for c in cues)))
-        rows.append(row)
+        actor = (_actor(cs, cues[0], lex) or leads.get(cs.offset) or author
+                 or actor_before(trail, cs.offset + sent.start_char))
+        rule = "target:" + "+".join(dict.fromkeys(c.label_ for c in cues))
+        first = None
+        for ps, pe in deadline_pieces(text, s, e, doc_year):
+            ps, pe = ps + sent.start_char, pe + sent.start_char
+            row = make_row(cs.offset, cs.doc, ps, pe, sent)
+            row.update(target_fields(row["text"], quantities(cs.doc, ps, pe, cs.lang), doc_year, lex))
+            if first is not None and row["metric"] is None:  # "..., 70 prosent innan 2040": the change named first
+                row.update(metric=first["metric"], direction=first["direction"])
+            row.update(actor=actor, source_rule=rule)
+            rows.append(row)
+            first = first or row
     return rows
+
+
+def deadline_pieces(text: str, start: int, end: int, doc_year: int | None) -> list[tuple[int, int]]:
+    """[start, end) of `text` cut after each deadline ("innan 2030", "by 2040") but the last, when
+    it names two or more future deadlines: "40 prosent innan 2030, 70 prosent innan 2040 og
+    netto null innan 2050" is three targets, each with its own year."""
+    found = [(m.end(), int(m.group(1))) for m in YEAR_IN_TEXT.finditer(text, start, end)
+             if (doc_year is None or int(m.group(1)) > doc_year)
+             and deadline_before().search(text, max(start, m.start() - 30), m.start())]
+    ends = [e for i, (e, y) in enumerate(found) if i + 1 == len(found) or found[i + 1][1] != y]  # one piece per year
+    if len(ends) < 2:
+        return [(start, end)]
+    pieces, pos = [], start
+    for cut in ends[:-1]:
+        pieces.append((pos, cut))
+        pos = cut + _piece_gap(text, cut, end)
+    pieces.append((pos, end))
+    return [(s, e) for s, e in pieces if e - s >= 8]
+
+
+@lru_cache(maxsize=1)
+def _gap() -> re.Pattern:
+    return re.compile(r"[\s,;]*")
+
+
+def _piece_gap(text: str, pos: int, end: int) -> int:
+    """How many characters after a deadline belong to no piece: spaces and a comma (a joining
+    "og"/"and" stays with the target it introduces, as the text has it)."""
+    return _gap().match(text, pos, end).end() - pos

@@ -1,9 +1,10 @@
 """The money corpus: per-language (text -> expected amounts) cases in nb.yaml, nn.yaml, en.yaml.
 
 `load(lang)` reads one language's cases; `problems(cases)` lists every way they break the schema
-of README.md (empty when valid); `agrees(expected, got)` says whether one parsed amount gives the
-expected one. The schema test (tests/test_money_corpus.py) and the score script
-(scripts/money_corpus_score.py) use them; the money grammar's corpus test will too.
+of README.md (empty when valid); `as_parsed(rows)` turns `amounts` rows of one text into the
+corpus's terms; `agrees(expected, got)` says whether one of them gives the expected amount. The
+corpus test (tests/test_money_corpus.py, on the real extraction path) and the score script
+(scripts/money_corpus_score.py) use them.
 """
 from __future__ import annotations
 
@@ -60,8 +61,8 @@ def _amount_problems(a: dict, i: int, text: str, start: int) -> tuple[list[str],
     if not (a.get("per_unit") is None or (isinstance(a["per_unit"], str) and a["per_unit"])):
         out.append(f"amount {i}: per_unit must be a word or null")
     eq = a.get("equivalent_of")
-    if eq is not None and not (isinstance(eq, int) and not isinstance(eq, bool) and 0 <= eq < i):
-        out.append(f"amount {i}: equivalent_of must be the index of an earlier amount")
+    if eq is not None and not (isinstance(eq, int) and not isinstance(eq, bool) and eq >= 0 and eq != i):
+        out.append(f"amount {i}: equivalent_of must be the index of another amount")
     return out, max(found, start) + len(a["text"]) if found >= 0 else start
 
 
@@ -85,6 +86,9 @@ def problems(cases) -> list[str]:
         for i, a in enumerate(case["amounts"]):
             found, start = _amount_problems(a, i, str(case["text"]), start)
             out += [f"{where}: {p}" for p in found]
+        links = {i: a.get("equivalent_of") for i, a in enumerate(case["amounts"]) if isinstance(a, dict)}
+        if any(j is not None and links.get(j) != i for i, j in links.items()):
+            out.append(f"{where}: equivalent_of pairs amounts that point to each other")
     return out
 
 
@@ -101,3 +105,22 @@ def agrees(expected: dict, got: dict) -> bool:
             and qualifiers(expected.get("qualifier")) == qualifiers(got.get("qualifier"))
             and expected.get("per_unit") == got.get("per_unit")
             and expected.get("equivalent_of") == got.get("equivalent_of"))
+
+
+IGNORED_QUALIFIERS = {"currency_inferred"}  # how a currency was found, not what the text says
+
+
+def as_parsed(rows: list[dict]) -> list[dict]:
+    """`amounts` rows of one text (text order) in the corpus's terms: `equivalent_of` as the
+    index of the other row, qualifiers without how the currency was found."""
+    index = {r["start"]: i for i, r in enumerate(rows)}
+    return [{"text": r["text"], "low": r["low"], "high": r["high"], "currency": r["currency"],
+             "qualifier": ";".join(q for q in (r.get("qualifier") or "").split(";") if q and q not in IGNORED_QUALIFIERS) or None,
+             "per_unit": r.get("per_unit"), "equivalent_of": index.get(r.get("equivalent_of"))}
+            for r in rows]
+
+
+def passes(case: dict, got: list[dict]) -> tuple[bool, bool]:
+    """Whether parsed amounts give exactly the case's amounts, in order; and with the same spans."""
+    ok = len(got) == len(case["amounts"]) and all(agrees(e, g) for e, g in zip(case["amounts"], got))
+    return ok, ok and all(e["text"] == g["text"] for e, g in zip(case["amounts"], got))
