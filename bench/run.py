@@ -1,17 +1,24 @@
-"""The benchmark: one run, one corpus, every figure of issue 8 (README "Performance").
+"""The benchmark: one run, one corpus, every figure of issues 8 and 23 (README "Performance").
 
     python -m bench.run [--n 1000] [--seed 7] [--out bench/results.json] [--skip-dask]
 
 1. corpus: N documents recombined (fixed seed) from the paragraphs of raw/ and, where present,
    ../shared/corpus, with lengths from a 500-character news item to an 80,000-character report;
-2. the limit: bare `nlp.pipe` of the same spaCy model (none of our components) over the
-   cleaned texts, at the best batch size tried;
+2. the limit: bare `nlp.pipe` of the Norwegian pipeline a run loads (pipeline/nlp.py's default
+   model, every component a run runs except ours: `bare_pipeline`) over the cleaned texts, at the
+   best batch size tried (on the first 100 documents); the NER-only model (`nb_norne_sm`) on those
+   100 documents at that batch size as a reference line;
 3. the library: read -> clean -> nlp (with our components) -> extract, no Prefect, no storage,
    with per-document timing (long vs short documents) and a profile for the hot spots;
-4. the product: `python -m pipeline extract` cold, warm, and with 1% of the documents
+4. the ad-hoc command: `python -m pipeline extract ONE.txt --out X`, process start to exit, with
+   `--engine local` and with Prefect (its temporary server), median of 3;
+5. the product: `python -m pipeline extract` cold, warm, and with 1% of the documents
    changed, against a Prefect server started first (its start time is reported separately);
-5. memory: RSS of the cold product run, sampled through the run;
-6. scale-out: the flow on a local Dask cluster with 1 and 2 worker processes.
+6. memory: RSS of the cold product run, sampled through the run;
+7. scale-out: the flow on a local Dask cluster with 1 and 2 worker processes.
+
+The results go to `--out` (bench/results.json); with the default `--out`, the README's
+"Performance" block (between the `bench:results` marker comments) is rewritten from that file.
 """
 from __future__ import annotations
 
@@ -23,6 +30,7 @@ import platform
 import pstats
 import random
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -42,6 +50,13 @@ SHARED = REPO.parent / "shared" / "corpus"
 LENGTHS = [(0.80, 500, 2_000), (0.17, 2_000, 12_000), (0.03, 20_000, 80_000)]  # share, min, max chars
 SHORT_MAX, LONG_MIN = 3_000, 50_000
 PROGRESS = re.compile(r"progress (\d+)/(\d+) documents")
+NER_ONLY_MODEL = "nb_norne_sm"  # the reference line beside the full pipeline
+SHORT_SAMPLE = 200  # short documents timed again on their own (a sample: they are most of the corpus)
+LATENCY_RUNS = 3
+README = REPO / "README.md"
+RESULTS = REPO / "bench" / "results.json"
+MARKERS = ("<!-- bench:results (written by `python -m bench.run` from bench/results.json; do not edit) -->",
+           "<!-- /bench:results -->")
 
 
 # --- 1. corpus -----------------------------------------------------------------------------
@@ -96,32 +111,54 @@ def words(text: str) -> int:
     return len(text.split())
 
 
-def bare_nlp(texts: list[str], model_name: str, batch_sizes=(8, 32, 128)) -> dict:
-    """Words per second of the model alone at the best batch size (chosen on a sample)."""
+def pipe_wps(nlp, texts: list[str], batch_size: int) -> float:
+    """Words per second of `nlp.pipe` over the texts (in a memory zone, as runs use it)."""
+    nlp.max_length = max(nlp.max_length, max(len(t) for t in texts) + 1)
+    t = time.perf_counter()
+    with nlp.memory_zone():
+        for _ in nlp.pipe(texts, batch_size=batch_size):
+            pass
+    return sum(map(words, texts)) / (time.perf_counter() - t)
+
+
+def bare_nlp(texts: list[str], batch_sizes=(8, 32, 128)) -> dict:
+    """The limit: the Norwegian pipeline a run loads (pipeline/nlp.py's default model, with what
+    a run adds or leaves off, e.g. the sentencizer) without our components, at the best batch
+    size (chosen on a sample); `bare_pipeline` names its components."""
+    from pipeline.nlp import OUR_COMPONENTS, get_pipelines
+
+    nlp = get_pipelines().nb
+    with nlp.select_pipes(disable=[c for c in OUR_COMPONENTS if c in nlp.pipe_names]):
+        sample = bare_sample(texts)
+        on_sample = {bs: pipe_wps(nlp, sample, bs) for bs in batch_sizes}
+        best = max(on_sample, key=on_sample.get)
+        return {"bare_nlp_wps": pipe_wps(nlp, texts, best), "bare_nlp_batch_size": best,
+                "bare_pipeline": list(nlp.pipe_names), "bare_sample_docs": len(sample),
+                "bare_sample_wps": on_sample[best]}
+
+
+def bare_sample(texts: list[str]) -> list[str]:
+    """The first documents, enough that every batch size fills batches (batch size chosen on them)."""
+    return texts[: max(100, len(texts) // 10)]
+
+
+def bare_ner(texts: list[str], batch_size: int, model: str = NER_ONLY_MODEL) -> dict:
+    """The reference line: the NER-only model as packaged, on the documents the batch size was
+    chosen on (`bare_sample_wps` is the full pipeline's figure there), at the same batch size."""
     import spacy
 
-    nlp = spacy.load(model_name)
-    nlp.max_length = max(nlp.max_length, max(len(t) for t in texts) + 1)
-    sample = texts[: max(100, len(texts) // 10)]  # enough documents that every batch size fills batches
-    best, best_wps = batch_sizes[0], 0.0
-    for bs in batch_sizes:
-        t = time.perf_counter()
-        for _ in nlp.pipe(sample, batch_size=bs):
-            pass
-        wps = sum(map(words, sample)) / (time.perf_counter() - t)
-        if wps > best_wps:
-            best, best_wps = bs, wps
-    t = time.perf_counter()
-    for _ in nlp.pipe(texts, batch_size=best):
-        pass
-    return {"bare_nlp_wps": sum(map(words, texts)) / (time.perf_counter() - t), "bare_nlp_batch_size": best}
+    if not spacy.util.is_package(model):
+        return {"bare_ner_model": None, "bare_ner_wps": None, "bare_ner_pipeline": None}
+    nlp = spacy.load(model)
+    return {"bare_ner_model": f"{model} {nlp.meta.get('version', '')}".strip(),
+            "bare_ner_wps": pipe_wps(nlp, bare_sample(texts), batch_size), "bare_ner_pipeline": list(nlp.pipe_names)}
 
 
 def library(paths: list[Path], sizes: list[int]) -> dict:
     """read -> clean -> nlp -> extract, no Prefect, no storage, in batches of documents as the
     product runs them (`pipeline.run.DEFAULT_BATCH_DOCS` per `process_documents` call).
-    `sizes`: each document's cleaned length. Short documents are timed again on their own (in
-    batches), and each long document alone, for their words per second."""
+    `sizes`: each document's cleaned length. Short documents (the first SHORT_SAMPLE of them) are
+    timed again on their own (in batches), and each long document alone, for their words per second."""
     from pipeline.nlp import get_pipelines
     from pipeline.run.process import process_documents
     from pipeline.read import read_document
@@ -144,7 +181,9 @@ def library(paths: list[Path], sizes: list[int]) -> dict:
     def wps(n_s: tuple[int, float]) -> float | None:
         return n_s[0] / n_s[1] if n_s[1] > 0 else None
 
-    short = [p for p, size in zip(paths, sizes) if size <= SHORT_MAX]
+    pipelines.en  # first-use loads (the English pipeline, lingua's models) are not throughput:
+    timed([paths[:DEFAULT_BATCH_DOCS]])  # one untimed batch first
+    short = [p for p, size in zip(paths, sizes) if size <= SHORT_MAX][:SHORT_SAMPLE]
     long = [p for p, size in zip(paths, sizes) if size >= LONG_MIN]
     return {
         "library_wps": wps(timed(in_batches(paths))),
@@ -155,8 +194,9 @@ def library(paths: list[Path], sizes: list[int]) -> dict:
     }
 
 
-def hotspots(paths: list[Path], top: int = 5) -> list[dict]:
-    """The costliest functions (own time) of the library over the given documents."""
+def hotspots(paths: list[Path], top: int = 5, top_ours: int = 10) -> dict:
+    """The costliest functions (own time) of the library over the given documents: overall
+    (`hotspots`), and in this repository's code only (`hotspots_ours`)."""
     from pipeline.nlp import get_pipelines
     from pipeline.run.process import process_documents
     from pipeline.read import read_document
@@ -168,12 +208,46 @@ def hotspots(paths: list[Path], top: int = 5) -> list[dict]:
     for i in range(0, len(paths), DEFAULT_BATCH_DOCS):
         process_documents([read_document(p) for p in paths[i : i + DEFAULT_BATCH_DOCS]], pipelines, timeout_s=None)
     prof.disable()
-    stats = pstats.Stats(prof).stats
-    rows = sorted(((v[2], k) for k, v in stats.items()), reverse=True)[:top]
-    return [{"function": f"{Path(k[0]).name}:{k[1]}({k[2]})", "seconds": round(t, 3)} for t, k in rows]
+    rows = sorted(((v[2], k) for k, v in pstats.Stats(prof).stats.items()), reverse=True)
+    ours = [(t, k) for t, k in rows if k[0].startswith(str(REPO / "pipeline"))]
+
+    def named(t: float, k: tuple) -> dict:
+        name = Path(k[0]).relative_to(REPO).as_posix() if k[0].startswith(str(REPO)) else Path(k[0]).name
+        return {"function": f"{name}:{k[1]}({k[2]})", "seconds": round(t, 3)}
+
+    return {"hotspots": [named(*r) for r in rows[:top]], "hotspots_ours": [named(*r) for r in ours[:top_ours]],
+            "profile_docs": len(paths), "profile_s": round(sum(t for t, _ in rows), 3)}
 
 
-# --- 4.-6. the product -----------------------------------------------------------------------
+# --- 4. the ad-hoc command ------------------------------------------------------------------
+
+def latency_one_doc(doc: Path, work: Path, env: dict, runs: int = LATENCY_RUNS) -> dict:
+    """Seconds from process start to exit of `python -m pipeline extract DOC --out NEW`, with
+    `--engine local` and with Prefect (no PREFECT_API_URL: the temporary server it starts), the
+    median of `runs` runs each (the disk cache is warm after the first); `<engine>_cpu`: the
+    median CPU seconds (user + system, the temporary server's included), steadier on a busy machine."""
+    env = {k: v for k, v in env.items() if k != "PREFECT_API_URL"}
+    result: dict = {"doc_chars": len(doc.read_text(encoding="utf-8")), "runs": runs}
+
+    def cpu() -> float:
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return usage.ru_utime + usage.ru_stime
+
+    for engine in ("local", "prefect"):
+        seconds, cpu_seconds = [], []
+        for i in range(runs):
+            out = work / f"latency-{engine}-{i}"
+            t, c = time.perf_counter(), cpu()
+            subprocess.run([sys.executable, "-m", "pipeline", "extract", str(doc), "--out", str(out), "--engine", engine,
+                            "-q"], cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+            seconds.append(time.perf_counter() - t)
+            cpu_seconds.append(cpu() - c)
+        result[engine] = sorted(seconds)[len(seconds) // 2]
+        result[f"{engine}_cpu"] = sorted(cpu_seconds)[len(cpu_seconds) // 2]
+    return result
+
+
+# --- 5.-7. the product -----------------------------------------------------------------------
 
 def free_port() -> int:
     with socket.socket() as s:
@@ -258,53 +332,72 @@ def machine() -> str:
 
 
 def main(argv: list[str] | None = None) -> dict:
+    argv = sys.argv[1:] if argv is None else list(argv)
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=1000, help="documents in the corpus (default 1000)")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--out", default=str(REPO / "bench" / "results.json"))
+    ap.add_argument("--out", default=str(RESULTS))
+    ap.add_argument("--readme", default=None,
+                    help="the README whose Performance block is rewritten from --out (default: README.md when "
+                         "--out is bench/results.json, else none)")
     ap.add_argument("--skip-dask", action="store_true", help="leave out the scale-out runs")
     ap.add_argument("--library-only", action="store_true",
-                    help="only the corpus, the bare model and the library (no product, memory or Dask runs)")
+                    help="only the corpus, the bare model and the library (no latency, product, memory or Dask "
+                         "runs; the README is left alone)")
     ap.add_argument("--profile-docs", type=int, default=60, help="documents profiled for the hot spots")
     a = ap.parse_args(argv)
+    readme = Path(a.readme) if a.readme else (README if Path(a.out).resolve() == RESULTS else None)
 
     from pipeline.clean import clean
     from pipeline.nlp import get_pipelines
     from pipeline.read import read_document
 
+    started = time.perf_counter()
+    phases: dict[str, float] = {}
+
+    def phase(name: str, t0: float) -> float:
+        phases[name] = round(time.perf_counter() - t0, 1)
+        return time.perf_counter()
+
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     server = None
     try:
+        t = time.perf_counter()
         corpus = work / "corpus"
         paths = build_corpus(a.n, a.seed, corpus)
         texts = [clean(read_document(p).text).text for p in paths]
         r: dict = {"machine": machine(), "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
-                   "commit": git_commit(), "n_docs": len(paths), "n_words": sum(map(words, texts)),
-                   "n_chars": sum(map(len, texts))}
-        model = get_pipelines().model_description
-        r["model"] = model
-        model_name = get_pipelines().nb.meta.get("lang", "nb") + "_" + get_pipelines().nb.meta.get("name", "")
-        print(f"corpus: {r['n_docs']} documents, {r['n_words']} words; model {model}", flush=True)
-        if get_pipelines().nb.meta.get("name") and "blank" not in model:
-            r.update(bare_nlp(texts, model_name))
-        else:  # no trained model: the limit is the blank tokenizer
-            import spacy
-
-            t = time.perf_counter()
-            for _ in spacy.blank("nb").pipe(texts):
-                pass
-            r.update(bare_nlp_wps=r["n_words"] / (time.perf_counter() - t), bare_nlp_batch_size=None)
-        print(f"bare nlp: {r['bare_nlp_wps']:.0f} words/s", flush=True)
+                   "commit": git_commit(), "command": " ".join(["python -m bench.run", *argv]),
+                   "n_docs": len(paths), "n_words": sum(map(words, texts)), "n_chars": sum(map(len, texts)),
+                   "model": get_pipelines().model_description, "phase_s": phases}
+        print(f"corpus: {r['n_docs']} documents, {r['n_words']} words; model {r['model']}", flush=True)
+        t = phase("corpus", t)
+        r.update(bare_nlp(texts))
+        t = phase("bare", t)
+        r.update(bare_ner(texts, r["bare_nlp_batch_size"]))
+        t = phase("bare_ner", t)
+        print(f"bare nlp ({', '.join(r['bare_pipeline'])}): {r['bare_nlp_wps']:.0f} words/s; "
+              f"NER only ({r['bare_ner_model']}): {r['bare_ner_wps'] or 0:.0f} words/s", flush=True)
         r.update(library(paths, [len(t) for t in texts]))
         r["library_ratio"] = r["library_wps"] / r["bare_nlp_wps"]
+        r["bare_ner_ratio"] = r["bare_ner_wps"] / r["bare_sample_wps"] if r["bare_ner_wps"] else None
+        r["long_short_ratio"] = r["long_doc_wps"] / r["short_doc_wps"] if r["long_doc_wps"] and r["short_doc_wps"] else None
         print(f"library: {r['library_wps']:.0f} words/s ({r['library_ratio']:.2f} of bare)", flush=True)
-        r["hotspots"] = hotspots(paths[: a.profile_docs])
+        t = phase("library", t)
+        r.update(hotspots(paths[: a.profile_docs]))
+        t = phase("profile", t)
         if a.library_only:
-            return _finish(r, a.out)
+            return _finish(r, a.out, None, started)
 
+        env = {**os.environ, "PREFECT_HOME": str(work / "prefect-home"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+               "PIPELINE_PROGRESS_EVERY_S": "0"}
+        one = min(paths, key=lambda p: abs(p.stat().st_size - 2_000))  # a news item: about 2,000 characters
+        r["latency_one_doc_s"] = latency_one_doc(one, work, env)
+        print(f"one document: local {r['latency_one_doc_s']['local']:.1f} s, "
+              f"prefect {r['latency_one_doc_s']['prefect']:.1f} s", flush=True)
+        t = phase("latency", t)
         server, url, r["server_start_s"] = start_prefect_server(work / "prefect-home")
-        env = {**os.environ, "PREFECT_API_URL": url, "PREFECT_HOME": str(work / "prefect-home"),
-               "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PIPELINE_PROGRESS_EVERY_S": "0"}
+        env["PREFECT_API_URL"] = url
         out = work / "out"
         cold = product_run(corpus, out, env, sample_rss=True)
         r.update(cold_s=cold["seconds"], rss_first10pct_mb=cold.get("rss_first10pct_mb"),
@@ -320,11 +413,13 @@ def main(argv: list[str] | None = None) -> dict:
         r["changed_1pct_ratio"] = r["changed_1pct_s"] / r["cold_s"]
         print(f"product: cold {r['cold_s']:.1f} s, warm {r['warm_s']:.1f} s, 1% changed {r['changed_1pct_s']:.1f} s",
               flush=True)
+        t = phase("product", t)
         if not a.skip_dask:
             s1 = dask_run(corpus, work / "out-dask1", env, 1)
             s2 = dask_run(corpus, work / "out-dask2", env, 2)
             r.update(dask_1_wps=r["n_words"] / s1, dask_2_wps=r["n_words"] / s2, dask_speedup=s1 / s2)
             print(f"dask: 1 worker {r['dask_1_wps']:.0f} words/s, 2 workers {r['dask_2_wps']:.0f} words/s", flush=True)
+            t = phase("dask", t)
         if r.get("rss_first10pct_mb"):
             r["rss_ratio"] = r["rss_peak_mb"] / r["rss_first10pct_mb"]
     finally:
@@ -332,36 +427,85 @@ def main(argv: list[str] | None = None) -> dict:
             os.killpg(server.pid, signal.SIGTERM)
             server.wait(30)
         shutil.rmtree(work, ignore_errors=True)
-    return _finish(r, a.out)
+    return _finish(r, a.out, readme, started)
 
 
-def _finish(r: dict, out: str) -> dict:
+def _finish(r: dict, out: str, readme: Path | None, started: float) -> dict:
+    r["total_s"] = round(time.perf_counter() - started, 1)
     Path(out).write_text(json.dumps(r, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     print(table(r))
+    if readme is not None:
+        update_readme(Path(out), readme)
+        print(f"{readme}: Performance block rewritten from {out}")
     return r
 
 
+# --- the README's Performance block ----------------------------------------------------------
+
+GOALS = "issue 23"
+
+
 def table(r: dict) -> str:
+    """The run's figures as the README's Markdown block (made from the results dict only)."""
     def f(v, fmt="{:.0f}"):
         return "-" if v is None else fmt.format(v)
 
+    lat = r.get("latency_one_doc_s") or {}
     rows = [
         ("corpus", f"{r['n_docs']} documents, {r['n_words']} words"),
-        ("bare nlp (the limit)", f"{f(r.get('bare_nlp_wps'))} words/s (batch {r.get('bare_nlp_batch_size')})"),
-        ("library", f"{f(r.get('library_wps'))} words/s = {f(r.get('library_ratio'), '{:.2f}')} of bare (goal >= 0.80)"),
-        ("short / long documents", f"{f(r.get('short_doc_wps'))} / {f(r.get('long_doc_wps'))} words/s"),
+        ("bare pipeline (the limit)", f"{f(r.get('bare_nlp_wps'))} words/s (batch {r.get('bare_nlp_batch_size')}; "
+                                      f"{', '.join(r.get('bare_pipeline') or ['-'])})"),
+        ("NER-only model (reference)", f"{f(r.get('bare_ner_wps'))} words/s ({r.get('bare_ner_model') or 'not installed'}; "
+                                       f"{', '.join(r.get('bare_ner_pipeline') or ['-'])}) = "
+                                       f"{f(r.get('bare_ner_ratio'), '{:.2f}')}x the bare pipeline's "
+                                       f"{f(r.get('bare_sample_wps'))} words/s on the same {r.get('bare_sample_docs', '-')} documents"),
+        ("library", f"{f(r.get('library_wps'))} words/s = {f(r.get('library_ratio'), '{:.2f}')} of bare (goal >= 0.85)"),
+        ("short / long documents", f"{f(r.get('short_doc_wps'))} / {f(r.get('long_doc_wps'))} words/s = "
+                                   f"{f(r.get('long_short_ratio'), '{:.2f}')} (goal >= 1.0)"),
+        ("one document, ad hoc (process start to exit)",
+         f"{f(lat.get('local'), '{:.1f}')} s `--engine local`, {f(lat.get('prefect'), '{:.1f}')} s Prefect "
+         f"(its temporary server); CPU {f(lat.get('local_cpu'), '{:.1f}')} / {f(lat.get('prefect_cpu'), '{:.1f}')} s; "
+         f"{lat.get('doc_chars', '-')} characters, median of {lat.get('runs', '-')}"),
         ("Prefect server start", f"{f(r.get('server_start_s'), '{:.1f}')} s (not in the runs below)"),
         ("product cold", f"{f(r.get('cold_s'), '{:.1f}')} s"),
         ("product warm re-run", f"{f(r.get('warm_s'), '{:.1f}')} s = {f(r.get('warm_ratio'), '{:.3f}')} of cold (goal <= 0.05)"),
         ("product 1% changed", f"{f(r.get('changed_1pct_s'), '{:.1f}')} s = {f(r.get('changed_1pct_ratio'), '{:.3f}')} of cold (goal <= 0.10)"),
         ("RSS first 10% / peak", f"{f(r.get('rss_first10pct_mb'))} / {f(r.get('rss_peak_mb'))} MB = {f(r.get('rss_ratio'), '{:.2f}')} (goal <= 1.25)"),
         ("Dask 1 / 2 workers", f"{f(r.get('dask_1_wps'))} / {f(r.get('dask_2_wps'))} words/s = {f(r.get('dask_speedup'), '{:.2f}')}x (goal >= 1.6)"),
+        ("whole benchmark", f"{f(r['total_s'] / 60 if r.get('total_s') else None, '{:.1f}')} min (goal < 15)"),
     ]
-    lines = ["| measure | result |", "|---|---|", *[f"| {a} | {b} |" for a, b in rows]]
-    lines.append("")
+    lines = ["| measure | result |", "|---|---|", *[f"| {a} | {b} |" for a, b in rows], ""]
     lines.append("Hot spots (own time, profile of the library): " + "; ".join(
         f"{h['function']} {h['seconds']:.2f} s" for h in r.get("hotspots", [])))
+    if r.get("hotspots_ours"):
+        lines += ["", f"Our code's hot spots (own time over {r.get('profile_docs')} documents): " + "; ".join(
+            f"`{h['function']}` {h['seconds']:.2f} s" for h in r["hotspots_ours"])]
     return "\n".join(lines)
+
+
+def readme_block(r: dict) -> str:
+    """The Performance block: the command, date, commit, machine and model, then the table."""
+    return "\n".join([
+        f"Latest run: `{r.get('command', 'python -m bench.run')}` on {r['date']}, commit {r['commit']}, {r['machine']};",
+        f"model {r['model']}. Goals: {GOALS}.",
+        "",
+        table(r),
+    ])
+
+
+def rewrite_readme(text: str, r: dict) -> str:
+    """`text` with the block between the markers replaced by `readme_block(r)`; ValueError
+    when the markers are missing (nothing is written then)."""
+    start, end = text.find(MARKERS[0]), text.find(MARKERS[1])
+    if start < 0 or end < start:
+        raise ValueError(f"README markers not found: {MARKERS[0]} ... {MARKERS[1]}")
+    return text[: start + len(MARKERS[0])] + "\n" + readme_block(r) + "\n" + text[end:]
+
+
+def update_readme(results: Path = RESULTS, readme: Path = README) -> None:
+    """Rewrite the README's Performance block from a results file."""
+    r = json.loads(Path(results).read_text(encoding="utf-8"))
+    readme.write_text(rewrite_readme(readme.read_text(encoding="utf-8"), r), encoding="utf-8")
 
 
 if __name__ == "__main__":

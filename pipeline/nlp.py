@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-from contextlib import contextmanager
-from dataclasses import dataclass
+from contextlib import ExitStack, contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Callable
 
 import spacy
 from spacy.language import Language
@@ -34,12 +34,23 @@ OUR_COMPONENTS = ("organisation_ruler", "quantity_matcher", "target_matcher", "a
 MAX_SEGMENT_CHARS = 20_000  # longer segments are analysed in pieces (bounded memory per Doc)
 
 
-@dataclass(frozen=True)
 class Pipelines:
-    nb: Language
-    en: Language
-    model_description: str
-    model: str | None = None  # the name asked for (None: the defaults)
+    """The Norwegian pipeline and the English one. `en` may be given as a function that builds
+    it: it is then built on first use, so that a run over Norwegian documents never loads it."""
+
+    def __init__(self, nb: Language, en: Language | Callable[[], Language], model_description: str,
+                 model: str | None = None):
+        self.nb, self._en, self.model_description = nb, en, model_description
+        self.model = model  # the name asked for (None: the defaults)
+        self._zone: ExitStack | None = None  # the open memory zone, which a pipeline built in it joins
+
+    @property
+    def en(self) -> Language:
+        if not isinstance(self._en, Language):
+            self._en = self._en()
+            if self._zone is not None:
+                self._zone.enter_context(self._en.memory_zone())
+        return self._en
 
     def for_lang(self, lang: str | None) -> Language:
         return self.en if lang == "en" else self.nb
@@ -49,8 +60,15 @@ class Pipelines:
         """A block whose Docs, and the strings and lexemes they added to the vocabularies, are
         freed when it ends (spaCy memory zones), so that a long run's memory stays flat. Nothing
         made by spaCy inside the block (Doc, Span, Token) may be used after it: rows are plain values."""
-        with self.nb.memory_zone(), self.en.memory_zone():
-            yield
+        with ExitStack() as zone:
+            for nlp in (self.nb, self._en):
+                if isinstance(nlp, Language):
+                    zone.enter_context(nlp.memory_zone())
+            self._zone = zone
+            try:
+                yield
+            finally:
+                self._zone = None
 
 
 def _candidates(lang: str, name: str | None = None) -> tuple[str, ...]:
@@ -121,11 +139,12 @@ def model_description(model: str | None = None) -> str:
     """What `get_pipelines(model)` will load, read from the models' meta.json files only
     (cheap: a run that reuses every document never loads a model)."""
     check_model(model)
-    parts = []
-    for lang in ("nb", "en"):
-        meta = next((m for m in map(_meta, _candidates(lang, model)) if m is not None), None)
-        parts.append(_describe(meta, lang))
-    return f"{parts[0]}; en: {parts[1]}"
+    return f"{_installed_description('nb', model)}; en: {_installed_description('en', model)}"
+
+
+def _installed_description(lang: str, model: str | None = None) -> str:
+    """What `load_model(lang, model)` will load, from meta.json alone."""
+    return _describe(next((m for m in map(_meta, _candidates(lang, model)) if m is not None), None), lang)
 
 
 def load_model(lang: str = "nb", name: str | None = None) -> tuple[Language, str, bool]:
@@ -160,15 +179,19 @@ def add_components(nlp: Language, lang: str) -> Language:
 
 @lru_cache(maxsize=4)
 def get_pipelines(model: str | None = None) -> Pipelines:
-    """Both pipelines, built once per process."""
+    """Both pipelines, built once per process (the English one on first use)."""
     nb, nb_desc, nb_trained = load_model("nb", model)
-    en, en_desc, _ = load_model("en")
     if not nb_trained:
         log.warning("NO TRAINED NORWEGIAN MODEL: %s. Organisations come from rules only.", nb_desc)
     add_components(nb, "nb")
-    add_components(en, "en")
-    nb.max_length = en.max_length = max(nb.max_length, 2 * MAX_SEGMENT_CHARS)
-    return Pipelines(nb=nb, en=en, model_description=f"{nb_desc}; en: {en_desc}", model=model)
+    nb.max_length = max(nb.max_length, 2 * MAX_SEGMENT_CHARS)
+
+    def english() -> Language:
+        en = add_components(load_model("en")[0], "en")
+        en.max_length = max(en.max_length, 2 * MAX_SEGMENT_CHARS)
+        return en
+
+    return Pipelines(nb=nb, en=english, model_description=f"{nb_desc}; en: {_installed_description('en')}", model=model)
 
 
 def pieces(ct: CleanText) -> list[tuple[int, str, Segment]]:
@@ -196,6 +219,8 @@ def analyse(cleaned: list[CleanText], pipelines: Pipelines, batch_size: int = 64
             jobs["en" if seg.lang == "en" else "nb"].append((i, offset, text, seg))
     results: list[list[tuple[int, Segment, Doc]]] = [[] for _ in cleaned]
     for lang, items in jobs.items():
+        if not items:  # (the English pipeline is built only when a segment needs it)
+            continue
         nlp = pipelines.for_lang(lang)
         docs = nlp.pipe((text for _, _, text, _ in items), batch_size=batch_size)
         for (i, offset, _, seg), doc in zip(items, docs):

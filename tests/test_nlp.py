@@ -54,6 +54,32 @@ def test_a_document_failing_in_the_shared_pass_fails_alone(pipelines, monkeypatc
     assert all(docs[n]["status"] == "ok" for n in TEXTS)
 
 
+def test_the_english_pipeline_is_built_when_a_segment_needs_it_and_joins_the_open_memory_zone():
+    import spacy
+
+    from pipeline.clean import clean
+    from pipeline.nlp import Pipelines, analyse
+
+    built = []
+
+    def english():
+        built.append(spacy.blank("en"))
+        return built[-1]
+
+    p = Pipelines(nb=spacy.blank("nb"), en=english, model_description="blank nb; en: blank en")
+    norwegian = clean("Regjeringen foreslår å bruke 12 millioner kroner på nye tiltak for klimaet i 2026.")
+    with p.memory_zone():
+        assert [doc.text for _, _, doc in analyse([norwegian], p)[0]] == [norwegian.text]
+    assert built == []  # a Norwegian document never loads the English pipeline
+    english_text = clean("The government proposes to spend twelve million on Qwertyzonk measures for the climate.")
+    assert english_text.segments[0].lang == "en"
+    with p.memory_zone():
+        docs = [doc for _, _, doc in analyse([english_text], p)[0]]
+        assert len(built) == 1 and docs[0].vocab is built[0].vocab and "Qwertyzonk" in built[0].vocab.strings
+    assert "Qwertyzonk" not in built[0].vocab.strings  # built inside the zone, freed with it
+    assert p.en is built[0] and p.for_lang("en") is built[0] and len(built) == 1
+
+
 def test_norwegian_sentences_come_from_the_sentencizer_even_with_a_parser():
     import spacy
 

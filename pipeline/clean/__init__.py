@@ -22,7 +22,7 @@ import ftfy
 import yaml
 
 from pipeline import lang as language_data
-from pipeline.clean.language import detect_language, document_language, norwegian_variant
+from pipeline.clean.language import detect_languages, document_language, norwegian_variant
 from pipeline.document import CELL_SEP
 from pipeline.read.metadata import DATA as METADATA, dateline
 
@@ -295,8 +295,7 @@ def clean(text: str, blocks: list[tuple[str, str]] | None = None) -> CleanText:
     out, spans = assemble(_split_dateline(found))
     variant = norwegian_variant(out)
     segments = []
-    for start, end, kind, level in spans:
-        lang = detect_language(out[start:end])
+    for (start, end, kind, level), lang in zip(spans, detect_languages([out[start:end] for start, end, _, _ in spans])):
         segments.append(Segment(start, end, kind, variant if lang == "no" else lang, level))
     language, languages = document_language([(s.lang, s.end - s.start) for s in segments])
     segments = [s if s.lang else Segment(s.start, s.end, s.kind, language if language != "mixed" else languages[0], s.level)

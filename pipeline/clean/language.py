@@ -21,14 +21,14 @@ def _detector():
     return LanguageDetectorBuilder.from_languages(Language.BOKMAL, Language.NYNORSK, Language.ENGLISH).build()
 
 
-def detect_language(text: str) -> str | None:
-    """`en` or `no` (Norwegian, variant decided per document); None when too short to tell."""
-    if sum(map(str.isalpha, text)) < MIN_LETTERS:
-        return None
-    lang = _detector().detect_language_of(text)
-    if lang is None:
-        return None
-    return "en" if lang == Language.ENGLISH else "no"
+def detect_languages(texts: list[str]) -> list[str | None]:
+    """Per text: `en` or `no` (Norwegian, variant decided per document); None when too short to
+    tell. One call to lingua, which spreads the texts (a document's segments) over its threads."""
+    found: list[str | None] = [None] * len(texts)
+    asked = [i for i, text in enumerate(texts) if sum(map(str.isalpha, text)) >= MIN_LETTERS]
+    for i, lang in zip(asked, _detector().detect_languages_in_parallel_of([texts[i] for i in asked])):
+        found[i] = None if lang is None else "en" if lang == Language.ENGLISH else "no"
+    return found
 
 
 def norwegian_variant(text: str) -> str:

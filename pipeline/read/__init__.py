@@ -2,19 +2,21 @@
 
 One reader per file type (pipeline/read/), chosen by suffix from `READERS`. A reader takes the raw bytes and
 returns a `ReadResult`; it raises `ReadError` with a one-line message for input it cannot use.
+A reader's module (and its library: pypdf, python-docx, trafilatura) is imported when a file of
+its type is first read, so that a run over text files does not pay for the others.
 `read_document` never raises: every problem becomes `RawDocument.error`, so one bad file
 cannot stop a run.
 """
 from __future__ import annotations
 
 import hashlib
+import importlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from pipeline.read.metadata import published_date
-from pipeline.read import docx, html, markdown, pdf
 from pipeline.read.base import ReadError, ReadResult, decode_text, looks_binary  # noqa: F401
 from pipeline.read.text import read_plain_text
 
@@ -38,18 +40,26 @@ class RawDocument(ReadResult):
 
 Reader = Callable[[bytes], ReadResult]
 
+def _lazy(module: str) -> Reader:
+    """The `read` function of pipeline/read/<module>.py, imported on its first call."""
+    def read(data: bytes) -> ReadResult:
+        return importlib.import_module(f"pipeline.read.{module}").read(data)
+
+    return read
+
+
 # suffix -> (reader name, reader). A new format: a module in pipeline/read/ with a
 # `read(data) -> ReadResult`, registered here.
 READERS: dict[str, tuple[str, Reader]] = {
     ".txt": ("text", read_plain_text),
     ".text": ("text", read_plain_text),
-    ".md": ("markdown", markdown.read),
-    ".markdown": ("markdown", markdown.read),
-    ".html": ("html", html.read),
-    ".htm": ("html", html.read),
-    ".xhtml": ("html", html.read),
-    ".pdf": ("pdf", pdf.read),
-    ".docx": ("docx", docx.read),
+    ".md": ("markdown", _lazy("markdown")),
+    ".markdown": ("markdown", _lazy("markdown")),
+    ".html": ("html", _lazy("html")),
+    ".htm": ("html", _lazy("html")),
+    ".xhtml": ("html", _lazy("html")),
+    ".pdf": ("pdf", _lazy("pdf")),
+    ".docx": ("docx", _lazy("docx")),
 }
 
 
