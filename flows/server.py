@@ -5,18 +5,12 @@ temporary server for the process (`prefect.server.api.server.SubprocessASGIServe
 subprocess, ~230 MB) and stops it from an `atexit` hook, which a process killed with SIGKILL
 never runs: the server then lived on for ever. `die_with_parent()` registers a temporary server
 whose process gets Linux's parent-death signal, so it ends whenever the run's process ends.
-
-The temporary server takes seconds to start (importing Prefect's server, migrating its database).
-`start_early()` starts its process at once, so that it boots while the run imports its libraries
-and loads the models; the temporary server Prefect asks for later is that process.
 """
 from __future__ import annotations
 
 import ctypes
 import os
-import random
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -45,9 +39,6 @@ def die_with_parent() -> None:
 
     class ChildServer(SubprocessASGIServer):
         def _run_uvicorn_command(self) -> subprocess.Popen:
-            early = _EARLY.pop("process", None)
-            if early is not None and early.poll() is None and self.port == _EARLY.get("port"):
-                return early  # started by start_early(), booting or up already
             if threading.current_thread() is not threading.main_thread():
                 # the signal follows the thread that started the child: only the main thread lives as long as us
                 return super()._run_uvicorn_command()
@@ -56,37 +47,7 @@ def die_with_parent() -> None:
     # Prefect's code asks `SubprocessASGIServer()` (port None) for the temporary server and gets
     # the instance registered under None: the mechanism `prefect_test_harness` uses for its server.
     if None not in SubprocessASGIServer._instances:
-        ChildServer().port = _EARLY.get("port")  # None: Prefect picks one when it starts the server
-
-
-_EARLY: dict = {}  # the temporary server's process started by start_early(), and its port
-
-
-def start_early() -> None:
-    """Start the temporary server's process now, from the main thread (its parent-death signal
-    follows the thread that starts it), if this process will need one: on Linux, without
-    PREFECT_API_URL, before `die_with_parent()`. Prefect adopts the process when the first flow
-    starts; if none does, it ends with this process."""
-    if not sys.platform.startswith("linux") or api_url() or _EARLY:
-        return
-    registered = sys.modules.get("prefect.server.api.server")  # not imported yet (slow): nothing registered
-    if registered is not None and None in registered.SubprocessASGIServer._instances:
-        return  # a temporary server is registered already (e.g. by `prefect_test_harness`)
-    port = _free_port()
-    _EARLY.update(port=port, process=_start_uvicorn(port))
-
-
-def _free_port() -> int:
-    """A free port in Prefect's range for temporary servers (as `SubprocessASGIServer` picks one)."""
-    for _ in range(20):
-        port = random.randrange(8000, 9000)
-        with socket.socket() as s:
-            try:
-                s.bind(("127.0.0.1", port))
-                return port
-            except OSError:
-                continue
-    raise RuntimeError("no free port for the temporary Prefect server")
+        ChildServer()
 
 
 def _start_uvicorn(port: int) -> subprocess.Popen:

@@ -140,20 +140,12 @@ def cmd_extract(a: argparse.Namespace) -> int:
     else:
         from pipeline.run import plan_run
 
-        plan = plan_run(inputs, Path(a.out), a.model, a.max_bytes, **modes)  # the guards, before Prefect starts (the flow checks again)
+        plan_run(inputs, Path(a.out), a.model, a.max_bytes, **modes)  # the guards, before Prefect starts (the flow checks again)
         out = writable_folder(Path(a.out))
         stop_on_signals(out)
-        from flows import server
-
-        server.start_early()  # the temporary server boots while Prefect is imported and the model loaded
         from flows.extract import extract_flow, with_dask
 
-        dask = bool(a.workers or a.dask_address)
-        if plan.to_process and not dask:  # the flow's tasks run in this process: load the model meanwhile
-            from pipeline.nlp import get_pipelines
-
-            get_pipelines(a.model)
-        flow = with_dask(a.workers, a.dask_address) if dask else extract_flow
+        flow = with_dask(a.workers, a.dask_address) if (a.workers or a.dask_address) else extract_flow
         summary = flow(inputs=inputs, out=str(out), model=a.model, batch_docs=a.batch_docs,
                        max_bytes=a.max_bytes, lock_wait_s=a.wait_lock, doc_timeout_s=a.doc_timeout, **modes)
     return _report(summary, a)
