@@ -14,30 +14,28 @@ Two sources, both named in each row's `source_rule`:
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from pipeline import lang as language_data
 from pipeline.document import AnalysedDocument
+from pipeline.extract.actions.actors import _as_actor, _clause_start_token, _is_passive, actor_and_addressee
+from pipeline.extract.actions.words import (
+    _IMPERSONAL, _MODAL_FAMILIES, _VERB_CUES, _lex, _shared, action_verb, modality_of,
+)
 from pipeline.extract.common import clauses
 from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import cells, make_row
 from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
-    actor_before, actor_trail, clause_at, cue_sentences, dep_complement_subject, dep_subject, document_author,
-    is_pronoun, lead_actor, named_subject, names_someone, org_token_ids, phrase_before, subject_token,
+    actor_before, actor_trail, clause_at, cue_sentences, document_author, is_pronoun, lead_actor, org_token_ids,
+    subject_token,
 )
 from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities import in_range
 
 SPANS_KEY = "action_cues"
 MAX_CHARS = 500
-_MODAL_FAMILIES = ("should", "must")
-# cues in the passive or impersonal voice: the actor is the one named before, else the author
-_IMPERSONAL = {"commit_passive", "commit_easier", "commit_through"}
-_VERB_CUES = {"propose_verb", "recommend_verb", "demand_verb", "commit_want"}
 
 
 @Language.factory("action_matcher", default_config={"lang": "nb"})
@@ -45,125 +43,7 @@ def make_action_matcher(nlp: Language, name: str, lang: str):
     return cue_ruler(nlp, name, lang, "actions", SPANS_KEY)
 
 
-@lru_cache(maxsize=4)
-def _lex(lang: str | None) -> dict:
-    """The segment language's action words (pipeline/lang/<lang>/actions.yaml), compiled, with
-    the words every language's segments read (`_shared`)."""
-    lex = dict(language_data.theme(lang, "actions"))
-    lex["_verbs"] = tuple(lex["verbs"])
-    lex["_verb_set"] = set(lex["verbs"])
-    lex["_commit_subject"] = re.compile(lex["commit_subjects"])
-    lex["_leads"] = {m: re.compile(p, re.I) for m, p in lex["list_leads"].items()}
-    lex["_lead_negative"] = re.compile(lex["list_lead_negative"], re.I)
-    lex["_proposal_owner"] = re.compile(lex["proposal_owner"])
-    return lex
-
-
-lexicon = _lex
-
-
-def words_of(theme: str, key: str) -> frozenset[str]:
-    """A word list of a theme, read in segments of every language."""
-    return frozenset(language_data.union(theme, key))
-
-
-@lru_cache(maxsize=1)
-def _shared() -> dict:
-    """Action words read in segments of every language (the rules below are language-blind)."""
-    def words(key: str) -> frozenset[str]:
-        return words_of("actions", key)
-
-    lemmas: dict = {}
-    for lang in language_data.LANGS:
-        lemmas.update(language_data.theme(lang, "actions").get("cue_lemmas", {}))
-    phase = "|".join(language_data.union("actions", "phase_words"))
-    return {
-        "cue_lemmas": lemmas,
-        "past": words("past_auxiliaries"),
-        "not_subjects": words("not_subjects"),
-        "not_modal_verbs": words("not_modal_verbs"),
-        "perfect": words("perfect_auxiliaries"),
-        "determiners": words("determiners_before_cue"),
-        "conjunctions": words("conjunctions"),
-        "first_person": words("first_person"),
-        "passive": words("passive_auxiliaries"),
-        "complementizers": words("complementizers"),
-        "relative_pronouns": words("relative_pronouns"),
-        "recipient_prepositions": words("recipient_prepositions"),
-        "modal_words": words("modal_words"),
-        "change_verbs": words_of("targets", "increase_verbs") | words_of("targets", "decrease_verbs"),
-        "deadline_words": frozenset(w for w in language_data.union("dates", "deadline_words") if " " not in w),
-        "agent_prepositions": words("agent_prepositions"),
-        "infinitive_markers": words("infinitive_markers"),
-        "measure_nouns": re.compile("|".join(f"(?:{p})" for p in language_data.union("actions", "measure_nouns"))),
-        "verb_form": re.compile("|".join(language_data.union("actions", "verb_forms"))),
-        "phase": re.compile(rf"^\s*(?:{phase})\s*\d+\s*[:.]?\s*$", re.I),
-    }
-
-
-def modality_of(rule: str) -> str:
-    return rule.split("_", 1)[0]
-
-
-# --- the verb of an action ----------------------------------------------------------------
-
-def verb_lemma(tok, lex: dict) -> str | None:
-    """The lemma of a verb token: the model's lemma when there is one, else the lexicon's
-    infinitive for a present ("etablerer"), passive ("styrkes", "oppnemnast") or -s form."""
-    if tok.doc.has_annotation("POS") and tok.doc.has_annotation("LEMMA"):
-        return tok.lemma_.lower() if tok.pos_ == "VERB" and tok.lemma_ else None
-    w = tok.lower_
-    verbs = lex["_verb_set"]
-    for cand in (w, w[:-1], w[:-2] + "e" if w.endswith("es") else None, w[:-3] + "e" if w.endswith("ast") else None,
-                 w[:-2] if w.endswith("es") else None, w[:-3] if w.endswith("ing") else None):
-        if cand and cand in verbs:
-            return cand
-    return None
-
-
-def action_verb(doc: Doc, start: int, end: int, cue: Span | None, lex: dict) -> str | None:
-    """The verb of the action between tokens start and end: the first action verb after the
-    cue word (or from the start of a list item), else the first infinitive-like word after a
-    modal, else the cue's own verb."""
-    first = cue.start + 1 if cue is not None else start
-    if cue is None:  # a list item or coordinated clause: its first word when it is an action verb
-        head = next((t for t in doc[start:end] if t.is_alpha), None)
-        if head is not None and head.lower_ in lex["_verb_set"]:
-            return head.lower_
-    for tok in doc[first:end]:
-        lemma = verb_lemma(tok, lex)
-        if lemma:
-            return lemma
-    if cue is not None and modality_of(cue.label_) in _MODAL_FAMILIES:
-        for tok in doc[cue.start + 1 : min(end, cue.start + 5)]:
-            w = tok.lower_
-            if tok.is_alpha and w not in lex["actor_skip"] and w not in _shared()["not_modal_verbs"]:
-                if _shared()["verb_form"].fullmatch(w) or cue.doc.lang_ == "en":
-                    return w[:-1] if w.endswith("es") else (w[:-3] + "e" if w.endswith("ast") else w)
-    if cue is not None:
-        skip = _shared()["modal_words"]
-        verb = next((t for t in cue if not lex["_commit_subject"].match(t.lower_) and t.lower_ not in skip
-                     and t.lower_ not in lex["actor_skip"]), cue[0])
-        w = verb.lower_
-        if w in _shared()["cue_lemmas"]:
-            return _shared()["cue_lemmas"][w]
-        if cue.doc.lang_ != "en" and re.fullmatch(r"\w{2,}(?:[ei]r|ast)", w):  # "planlegger", "utdjupast"
-            return w[:-1] if w.endswith("r") else w[:-3] + "e"
-        if cue.doc.lang_ != "en" and cue.label_ in _IMPERSONAL and re.fullmatch(r"\w{3,}es", w):  # "styrkes"
-            return w[:-1]
-        return w
-    return None
-
-
 # --- cue filtering --------------------------------------------------------------------------
-
-def _clause_start_token(doc: Doc, sent: Span, cue: Span) -> int:
-    """The first token of the cue's clause: after the last comma, semicolon or dash before it."""
-    i = cue.start
-    while i > sent.start and doc[i - 1].text not in (",", ";", "–", ":"):
-        i -= 1
-    return i
-
 
 def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool:
     """Whether a cue match states an action (not a question, subordinate, descriptive or past use)."""
@@ -250,148 +130,6 @@ def _measure_relative(doc: Doc, sent: Span, prev) -> bool:
     """`prev` is "som"/"that" after a noun of measures ("blant hovedgrepene som foreslås")."""
     return prev.lower_ in _shared()["relative_pronouns"] and prev.i > sent.start and \
         bool(_shared()["measure_nouns"].match(doc[prev.i - 1].lower_))
-
-
-# --- actor and addressee ------------------------------------------------------------------
-
-def _as_actor(phrase: str | None, lex: dict, author: str | None, speaker: str | None) -> str | None:
-    if not phrase:
-        return None
-    low = phrase.lower()
-    if low in lex["author_words"] or low.split()[-1] in lex["author_words"]:
-        if low in _shared()["first_person"] and speaker:
-            return speaker
-        return author or phrase
-    return phrase
-
-
-def _is_passive(doc: Doc, cue: Span) -> bool:
-    w = cue[0].lower_
-    prev = doc[cue.start - 1].lower_ if cue.start > 0 else ""
-    return (w.endswith("s") and modality_of(cue.label_) in ("propose", "recommend") and cue.doc.lang_ != "en") or \
-        prev in _shared()["passive"]
-
-
-def _subject_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
-    """An inverted subject: "i den sammenhengen må virkemiddelapparatet tilpasses" ->
-    "virkemiddelapparatet"."""
-    words = []
-    for tok in doc[cue.start + 1 : min(sent.end, cue.start + 5)]:
-        if tok.is_punct or verb_lemma(tok, lex) or tok.lower_ in lex["actor_skip"] or tok.lower_ in _shared()["not_subjects"]:
-            break
-        if _shared()["verb_form"].fullmatch(tok.lower_) and words:
-            break
-        words.append(tok)
-    if not words or len(words) > 3:
-        return None
-    return doc[words[0].i : words[-1].i + 1].text
-
-
-def _agent_after(doc: Doc, cue: Span, sent: Span, lex: dict) -> str | None:
-    """The agent phrase right after a cue ("i oppdrag av Klima- og miljødepartementet å ...")."""
-    if cue.end < sent.end and doc[cue.end].lower_ in _shared()["agent_prepositions"]:
-        words = []
-        for tok in doc[cue.end + 1 : min(sent.end, cue.end + 8)]:
-            if tok.lower_ in _shared()["infinitive_markers"] or (tok.is_punct and tok.text != "-"):
-                break
-            words.append(tok)
-        if words:
-            return doc[words[0].i : words[-1].i + 1].text
-    return None
-
-
-def _recipient(doc: Doc, cue: Span, sent: Span) -> str | None:
-    """A named organisation after "til"/"for"/"to" in the cue's clause: who receives the measure."""
-    orgs = org_token_ids(doc)
-    stop = cue.end
-    while stop < sent.end and doc[stop].text not in (",", ";", "–", ":"):
-        stop += 1
-    for tok in doc[cue.end : stop - 1]:
-        if tok.lower_ in _shared()["recipient_prepositions"]:
-            nxt = tok.i + 1
-            while nxt < stop and doc[nxt].lower_ in _shared()["determiners"]:
-                nxt += 1
-            end = nxt
-            while end < stop and end in orgs:
-                end += 1
-            if end > nxt:
-                return doc[nxt:end].text
-    return None
-
-
-def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str | None,
-                        speaker: str | None) -> tuple[str | None, str | None]:
-    family = modality_of(cue.label_)
-    clause_start = _clause_start_token(doc, sent, cue)
-    skip = set(lex["actor_skip"])
-    # the parse where there is one (English model), else the words before the cue
-    subject = dep_subject(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES)
-    if subject is None:
-        subject = phrase_before(doc, clause_start, cue.start, skip)
-        raw = [t.lower_.lstrip("-–—") for t in doc[clause_start : cue.start] if not t.is_punct]
-        while raw and raw[0] in _shared()["conjunctions"]:
-            raw = raw[1:]
-        if subject and (re.search(r"\d", subject) or (raw and raw[0] in lex["prepositions"])):
-            subject = None  # "i den sammenhengen må X ...": the subject follows the modal
-    if family in _MODAL_FAMILIES:
-        # the speaker recommends; the subject of the modal is who should act
-        actor = None
-        for t in doc[sent.start : cue.start]:
-            if t.lower_ in lex["opinion_verbs"]:
-                actor = phrase_before(doc, sent.start, t.i, skip)
-                break
-        actor = actor or speaker
-        if cue.label_ == "must_necessary":
-            return actor or author, None
-        addressee = subject if subject is not None and cue.start > clause_start else None
-        if addressee is not None:  # "NHO mener regjeringen må ..." -> regjeringen
-            addressee = re.split(r"\b(?:%s|at|that)\b" % "|".join(lex["opinion_verbs"]), addressee)[-1].strip() or None
-        if addressee is not None and addressee.lower() in lex["descriptive_subjects"]:
-            addressee = None
-        if subject is None and cue.start > clause_start and cue.label_ in ("must_modal", "should_modal"):
-            addressee = _subject_after(doc, cue, sent, lex)  # "i den sammenhengen må X tilpasses"
-        return actor or author, _as_actor(addressee, lex, author, speaker)
-    if cue.label_ == "commit_will_inverted":
-        return _as_actor(cue[1].text, lex, author, speaker), None
-    if cue.label_ in ("commit_budget", "demand_expect"):
-        gov = next((t for t in cue if lex["_commit_subject"].match(t.lower_)), None)
-        return (gov.text if gov is not None else None), None
-    if cue.label_ in _IMPERSONAL:  # "X said the fee will be capped": who says so; "Det skal oppnemnast": who spoke before
-        return named_subject(cue[0], org_token_ids(doc)) or speaker, None
-    if cue.label_ == "commit_task":  # "X har fått i oppdrag av Y å ...": Y gives the task to X
-        return _agent_after(doc, cue, sent, lex), subject
-    if cue.label_ == "demand_passive":
-        return author, subject
-    if _is_passive(doc, cue):  # "Regjeringens forslag ..., blant annet foreslås det ...": the owner of the proposal
-        owner = lex["_proposal_owner"].search(sent.text)
-        return (owner.group(1) if owner else speaker), None
-    inner = cue[1:-2] if cue.label_ == "commit_plan" and 1 < len(cue) - 2 <= 4 else None  # "legger regjeringen opp til"
-    if inner is not None and (subject is None or any(names_someone(t, org_token_ids(doc)) for t in inner)):
-        subject = inner.text
-    actor = _as_actor(subject, lex, author, speaker) or speaker
-    addressee = dep_complement_subject(cue[0])
-    nxt = doc[cue.end : min(cue.end + 6, sent.end)]
-    if addressee is not None:
-        pass
-    elif len(nxt) and nxt[0].lower_ in _shared()["complementizers"] and len(nxt) > 1:
-        words = []
-        for t in nxt[1:]:
-            if verb_lemma(t, lex) or t.is_punct or t.lower_ in _shared()["infinitive_markers"]:
-                break
-            words.append(t)
-        if 0 < len(words) <= 4:
-            addressee = doc[words[0].i : words[-1].i + 1].text
-    elif cue.label_ == "demand_ask" and len(cue) > 1 and cue[1].lower_ != "om":
-        addressee = cue[1].text
-    if addressee is None or (family == "commit" and addressee == actor):
-        addressee = _recipient(doc, cue, sent) or addressee  # "foreslår 10 millioner kroner til Enova"
-    if family == "commit":
-        addressee = addressee or actor
-        orgs = org_token_ids(doc)
-        own = subject_token(cue[0])
-        if own is not None and not names_someone(own, orgs):  # "Departementet skriver at fondet skal forsterke ..."
-            actor = named_subject(cue[0], orgs) or actor  # who reports the plan of a thing
-    return actor, addressee
 
 
 # --- rows ---------------------------------------------------------------------------------
