@@ -4,18 +4,21 @@
 
 1. corpus: N documents recombined (fixed seed) from the paragraphs of raw/ and, where present,
    ../shared/corpus, with lengths from a 500-character news item to an 80,000-character report;
-2. the limit: bare `nlp.pipe` of the Norwegian pipeline a run loads (pipeline/nlp.py's default
-   model, every component a run runs except ours: `bare_pipeline`) over the cleaned texts, at the
-   best batch size tried (on the first 100 documents); the NER-only model (`nb_norne_sm`) on those
-   100 documents at that batch size as a reference line;
-3. the library: read -> clean -> nlp (with our components) -> extract, no Prefect, no storage,
-   with per-document timing (long vs short documents) and a profile for the hot spots;
+2.-3. the limit and the library, side by side on every third document (a seeded sample), group by
+   group (16 short or medium documents together as the product batches them, each long one alone,
+   the groups in random order): the bare `nlp.pipe` of the Norwegian pipeline a run loads
+   (pipeline/nlp.py's default model, every component a run runs except ours: `bare_pipeline`)
+   over the group's cleaned texts; the NER-only model (`nb_norne_sm`) on every third group as a
+   reference line; then the library (read -> clean -> nlp with our components -> extract, no
+   Prefect, no storage) over the same documents; short and long documents' words per second come
+   from the same groups; then a profile of the library for the hot spots;
 4. the ad-hoc command: `python -m pipeline extract ONE.txt --out X`, process start to exit, with
    `--engine local` and with Prefect (its temporary server), median of 3;
 5. the product: `python -m pipeline extract` cold, warm, and with 1% of the documents
    changed, against a Prefect server started first (its start time is reported separately);
 6. memory: RSS of the cold product run, sampled through the run;
-7. scale-out: the flow on a local Dask cluster with 1 and 2 worker processes.
+7. scale-out: the flow on a local Dask cluster with 1 and 2 worker processes, on every fourth
+   document (a seeded sample).
 
 The results go to `--out` (bench/results.json); with the default `--out`, the README's
 "Performance" block (between the `bench:results` marker comments) is rewritten from that file.
@@ -51,7 +54,9 @@ LENGTHS = [(0.80, 500, 2_000), (0.17, 2_000, 12_000), (0.03, 20_000, 80_000)]  #
 SHORT_MAX, LONG_MIN = 3_000, 50_000
 PROGRESS = re.compile(r"progress (\d+)/(\d+) documents")
 NER_ONLY_MODEL = "nb_norne_sm"  # the reference line beside the full pipeline
-SHORT_SAMPLE = 200  # short documents timed again on their own (a sample: they are most of the corpus)
+BARE_BATCH_SIZE = 32  # nlp.pipe's batch size for the limit (8, 32 and 128 were within 5% of each other here)
+LIBRARY_SHARE = 3  # the limit and the library are timed on every third document (a seeded sample)
+DASK_SHARE = 4  # the Dask runs take every fourth document
 LATENCY_RUNS = 3
 README = REPO / "README.md"
 RESULTS = REPO / "bench" / "results.json"
@@ -105,92 +110,95 @@ def build_corpus(n: int, seed: int, folder: Path) -> list[Path]:
     return paths
 
 
-# --- 2.-3. the limit and the library -------------------------------------------------------
+# --- 2.-3. the limit and the library, timed side by side -----------------------------------
 
 def words(text: str) -> int:
     return len(text.split())
 
 
-def pipe_wps(nlp, texts: list[str], batch_size: int) -> float:
-    """Words per second of `nlp.pipe` over the texts (in a memory zone, as runs use it)."""
+def pipe_seconds(nlp, texts: list[str], batch_size: int = BARE_BATCH_SIZE) -> float:
+    """Seconds of `nlp.pipe` over the texts (in a memory zone, as runs use it)."""
     nlp.max_length = max(nlp.max_length, max(len(t) for t in texts) + 1)
     t = time.perf_counter()
     with nlp.memory_zone():
         for _ in nlp.pipe(texts, batch_size=batch_size):
             pass
-    return sum(map(words, texts)) / (time.perf_counter() - t)
+    return time.perf_counter() - t
 
 
-def bare_nlp(texts: list[str], batch_sizes=(8, 32, 128)) -> dict:
-    """The limit: the Norwegian pipeline a run loads (pipeline/nlp.py's default model, with what
-    a run adds or leaves off, e.g. the sentencizer) without our components, at the best batch
-    size (chosen on a sample); `bare_pipeline` names its components."""
-    from pipeline.nlp import OUR_COMPONENTS, get_pipelines
-
-    nlp = get_pipelines().nb
-    with nlp.select_pipes(disable=[c for c in OUR_COMPONENTS if c in nlp.pipe_names]):
-        sample = bare_sample(texts)
-        on_sample = {bs: pipe_wps(nlp, sample, bs) for bs in batch_sizes}
-        best = max(on_sample, key=on_sample.get)
-        return {"bare_nlp_wps": pipe_wps(nlp, texts, best), "bare_nlp_batch_size": best,
-                "bare_pipeline": list(nlp.pipe_names), "bare_sample_docs": len(sample),
-                "bare_sample_wps": on_sample[best]}
-
-
-def bare_sample(texts: list[str]) -> list[str]:
-    """The first documents, enough that every batch size fills batches (batch size chosen on them)."""
-    return texts[: max(100, len(texts) // 10)]
+def sample_groups(sizes: list[int], share: int, seed: int, batch_docs: int) -> list[tuple[str, list[int]]]:
+    """Every `share`-th document of a seeded shuffle, in groups as the product meets them: up to
+    `batch_docs` short (<= SHORT_MAX characters) or medium documents together, each long one
+    (>= LONG_MIN) alone; the groups in a seeded random order, so that the classes alternate."""
+    rng = random.Random(seed)
+    order = list(range(len(sizes)))
+    rng.shuffle(order)
+    chosen = order[:: max(1, share)]
+    groups: list[tuple[str, list[int]]] = []
+    for kind, test in (("short", lambda s: s <= SHORT_MAX), ("medium", lambda s: SHORT_MAX < s < LONG_MIN)):
+        members = [i for i in chosen if test(sizes[i])]
+        groups += [(kind, members[j : j + batch_docs]) for j in range(0, len(members), batch_docs)]
+    groups += [("long", [i]) for i in chosen if sizes[i] >= LONG_MIN]
+    rng.shuffle(groups)
+    return groups
 
 
-def bare_ner(texts: list[str], batch_size: int, model: str = NER_ONLY_MODEL) -> dict:
-    """The reference line: the NER-only model as packaged, on the documents the batch size was
-    chosen on (`bare_sample_wps` is the full pipeline's figure there), at the same batch size."""
+def limit_and_library(paths: list[Path], texts: list[str], share: int, seed: int) -> dict:
+    """The limit and the library on the same sample of documents, group by group (see
+    `sample_groups`): the bare pipeline (pipeline/nlp.py's default model with what a run adds or
+    leaves off, e.g. the sentencizer, without our components: `bare_pipeline`) through `nlp.pipe`
+    over the group's cleaned texts; on every third group the NER-only model too; then the library
+    (read -> clean -> nlp with our components -> extract, `process_documents`, no Prefect, no
+    storage) over the same documents. A change in the machine's load hits all of them alike."""
     import spacy
 
-    if not spacy.util.is_package(model):
-        return {"bare_ner_model": None, "bare_ner_wps": None, "bare_ner_pipeline": None}
-    nlp = spacy.load(model)
-    return {"bare_ner_model": f"{model} {nlp.meta.get('version', '')}".strip(),
-            "bare_ner_wps": pipe_wps(nlp, bare_sample(texts), batch_size), "bare_ner_pipeline": list(nlp.pipe_names)}
-
-
-def library(paths: list[Path], sizes: list[int]) -> dict:
-    """read -> clean -> nlp -> extract, no Prefect, no storage, in batches of documents as the
-    product runs them (`pipeline.run.DEFAULT_BATCH_DOCS` per `process_documents` call).
-    `sizes`: each document's cleaned length. Short documents (the first SHORT_SAMPLE of them) are
-    timed again on their own (in batches), and each long document alone, for their words per second."""
-    from pipeline.nlp import get_pipelines
-    from pipeline.run.process import process_documents
+    from pipeline.nlp import OUR_COMPONENTS, get_pipelines
     from pipeline.read import read_document
     from pipeline.run import DEFAULT_BATCH_DOCS
+    from pipeline.run.process import process_documents
 
     pipelines = get_pipelines()
-
-    def timed(batches: list[list[Path]]) -> tuple[int, float]:
-        n, seconds = 0, 0.0
-        for batch in batches:
-            t = time.perf_counter()
-            result = process_documents([read_document(p) for p in batch], pipelines, timeout_s=None)
-            seconds += time.perf_counter() - t
-            n += sum(words(r["text"]) for r in result.rows["texts"])
-        return n, seconds
-
-    def in_batches(ps: list[Path]) -> list[list[Path]]:
-        return [ps[i : i + DEFAULT_BATCH_DOCS] for i in range(0, len(ps), DEFAULT_BATCH_DOCS)]
-
-    def wps(n_s: tuple[int, float]) -> float | None:
-        return n_s[0] / n_s[1] if n_s[1] > 0 else None
-
+    nb = pipelines.nb
+    ours = [c for c in OUR_COMPONENTS if c in nb.pipe_names]
+    ner = spacy.load(NER_ONLY_MODEL) if spacy.util.is_package(NER_ONLY_MODEL) else None
+    groups = sample_groups([len(t) for t in texts], share, seed, DEFAULT_BATCH_DOCS)
     pipelines.en  # first-use loads (the English pipeline, lingua's models) are not throughput:
-    timed([paths[:DEFAULT_BATCH_DOCS]])  # one untimed batch first
-    short = [p for p, size in zip(paths, sizes) if size <= SHORT_MAX][:SHORT_SAMPLE]
-    long = [p for p, size in zip(paths, sizes) if size >= LONG_MIN]
+    process_documents([read_document(p) for p in paths[:DEFAULT_BATCH_DOCS]], pipelines, timeout_s=None)
+    seconds = {"bare": 0.0, "bare_ner_groups": 0.0, "ner": 0.0}
+    n = {"bare": 0, "ner": 0}
+    lib: dict[str, list[float]] = {"short": [0, 0.0], "medium": [0, 0.0], "long": [0, 0.0]}  # words, seconds
+    for g, (kind, members) in enumerate(groups):
+        group_texts = [texts[i] for i in members]
+        n_words = sum(map(words, group_texts))
+        with nb.select_pipes(disable=ours):
+            s = pipe_seconds(nb, group_texts)
+        seconds["bare"] += s
+        n["bare"] += n_words
+        if ner is not None and g % 3 == 0:
+            seconds["bare_ner_groups"] += s
+            seconds["ner"] += pipe_seconds(ner, group_texts)
+            n["ner"] += n_words
+        t = time.perf_counter()
+        result = process_documents([read_document(paths[i]) for i in members], pipelines, timeout_s=None)
+        lib[kind][1] += time.perf_counter() - t
+        lib[kind][0] += sum(words(r["text"]) for r in result.rows["texts"])
+
+    def wps(n_words: float, s: float) -> float | None:
+        return n_words / s if s > 0 else None
+
     return {
-        "library_wps": wps(timed(in_batches(paths))),
-        "short_doc_wps": wps(timed(in_batches(short))),
-        "long_doc_wps": wps(timed([[p] for p in long])),
-        "n_short_docs": len(short),
-        "n_long_docs": len(long),
+        "bare_nlp_wps": wps(n["bare"], seconds["bare"]), "bare_nlp_batch_size": BARE_BATCH_SIZE,
+        "bare_pipeline": [p for p in nb.pipe_names if p not in ours],
+        "bare_ner_model": f"{NER_ONLY_MODEL} {ner.meta.get('version', '')}".strip() if ner else None,
+        "bare_ner_pipeline": list(ner.pipe_names) if ner else None,
+        "bare_ner_wps": wps(n["ner"], seconds["ner"]) if ner else None,
+        "bare_sample_docs": sum(len(m) for g, (_, m) in enumerate(groups) if g % 3 == 0),
+        "bare_sample_wps": wps(n["ner"], seconds["bare_ner_groups"]) if ner else None,
+        "library_wps": wps(sum(v[0] for v in lib.values()), sum(v[1] for v in lib.values())),
+        "short_doc_wps": wps(*lib["short"]), "long_doc_wps": wps(*lib["long"]),
+        "n_short_docs": sum(len(m) for kind, m in groups if kind == "short"),
+        "n_long_docs": sum(len(m) for kind, m in groups if kind == "long"),
+        "library_sample_docs": sum(len(m) for _, m in groups), "library_sample_words": n["bare"],
     }
 
 
@@ -372,18 +380,15 @@ def main(argv: list[str] | None = None) -> dict:
                    "model": get_pipelines().model_description, "phase_s": phases}
         print(f"corpus: {r['n_docs']} documents, {r['n_words']} words; model {r['model']}", flush=True)
         t = phase("corpus", t)
-        r.update(bare_nlp(texts))
-        t = phase("bare", t)
-        r.update(bare_ner(texts, r["bare_nlp_batch_size"]))
-        t = phase("bare_ner", t)
-        print(f"bare nlp ({', '.join(r['bare_pipeline'])}): {r['bare_nlp_wps']:.0f} words/s; "
-              f"NER only ({r['bare_ner_model']}): {r['bare_ner_wps'] or 0:.0f} words/s", flush=True)
-        r.update(library(paths, [len(t) for t in texts]))
+        r.update(limit_and_library(paths, texts, LIBRARY_SHARE, a.seed))
         r["library_ratio"] = r["library_wps"] / r["bare_nlp_wps"]
         r["bare_ner_ratio"] = r["bare_ner_wps"] / r["bare_sample_wps"] if r["bare_ner_wps"] else None
         r["long_short_ratio"] = r["long_doc_wps"] / r["short_doc_wps"] if r["long_doc_wps"] and r["short_doc_wps"] else None
-        print(f"library: {r['library_wps']:.0f} words/s ({r['library_ratio']:.2f} of bare)", flush=True)
-        t = phase("library", t)
+        print(f"bare nlp ({', '.join(r['bare_pipeline'])}): {r['bare_nlp_wps']:.0f} words/s; "
+              f"NER only ({r['bare_ner_model']}): {r['bare_ner_wps'] or 0:.0f} words/s; "
+              f"library: {r['library_wps']:.0f} words/s ({r['library_ratio']:.2f} of bare), "
+              f"on {r['library_sample_docs']} documents", flush=True)
+        t = phase("limit_and_library", t)
         r.update(hotspots(paths[: a.profile_docs]))
         t = phase("profile", t)
         if a.library_only:
@@ -415,9 +420,15 @@ def main(argv: list[str] | None = None) -> dict:
               flush=True)
         t = phase("product", t)
         if not a.skip_dask:
-            s1 = dask_run(corpus, work / "out-dask1", env, 1)
-            s2 = dask_run(corpus, work / "out-dask2", env, 2)
-            r.update(dask_1_wps=r["n_words"] / s1, dask_2_wps=r["n_words"] / s2, dask_speedup=s1 / s2)
+            dask_corpus = work / "corpus-dask"
+            dask_corpus.mkdir()
+            chosen = sorted(random.Random(a.seed + 2).sample(range(len(paths)), max(2, len(paths) // DASK_SHARE)))
+            for i in chosen:
+                shutil.copy(paths[i], dask_corpus / paths[i].name)
+            n_words = sum(words(texts[i]) for i in chosen)
+            s1 = dask_run(dask_corpus, work / "out-dask1", env, 1)
+            s2 = dask_run(dask_corpus, work / "out-dask2", env, 2)
+            r.update(dask_docs=len(chosen), dask_1_wps=n_words / s1, dask_2_wps=n_words / s2, dask_speedup=s1 / s2)
             print(f"dask: 1 worker {r['dask_1_wps']:.0f} words/s, 2 workers {r['dask_2_wps']:.0f} words/s", flush=True)
             t = phase("dask", t)
         if r.get("rss_first10pct_mb"):
@@ -459,7 +470,8 @@ def table(r: dict) -> str:
                                        f"{', '.join(r.get('bare_ner_pipeline') or ['-'])}) = "
                                        f"{f(r.get('bare_ner_ratio'), '{:.2f}')}x the bare pipeline's "
                                        f"{f(r.get('bare_sample_wps'))} words/s on the same {r.get('bare_sample_docs', '-')} documents"),
-        ("library", f"{f(r.get('library_wps'))} words/s = {f(r.get('library_ratio'), '{:.2f}')} of bare (goal >= 0.85)"),
+        ("library", f"{f(r.get('library_wps'))} words/s = {f(r.get('library_ratio'), '{:.2f}')} of bare (goal >= 0.85); both on "
+                    f"the same {r.get('library_sample_docs', '-')} documents, {r.get('library_sample_words', '-')} words"),
         ("short / long documents", f"{f(r.get('short_doc_wps'))} / {f(r.get('long_doc_wps'))} words/s = "
                                    f"{f(r.get('long_short_ratio'), '{:.2f}')} (goal >= 1.0)"),
         ("one document, ad hoc (process start to exit)",
@@ -471,7 +483,8 @@ def table(r: dict) -> str:
         ("product warm re-run", f"{f(r.get('warm_s'), '{:.1f}')} s = {f(r.get('warm_ratio'), '{:.3f}')} of cold (goal <= 0.05)"),
         ("product 1% changed", f"{f(r.get('changed_1pct_s'), '{:.1f}')} s = {f(r.get('changed_1pct_ratio'), '{:.3f}')} of cold (goal <= 0.10)"),
         ("RSS first 10% / peak", f"{f(r.get('rss_first10pct_mb'))} / {f(r.get('rss_peak_mb'))} MB = {f(r.get('rss_ratio'), '{:.2f}')} (goal <= 1.25)"),
-        ("Dask 1 / 2 workers", f"{f(r.get('dask_1_wps'))} / {f(r.get('dask_2_wps'))} words/s = {f(r.get('dask_speedup'), '{:.2f}')}x (goal >= 1.6)"),
+        ("Dask 1 / 2 workers", f"{f(r.get('dask_1_wps'))} / {f(r.get('dask_2_wps'))} words/s = {f(r.get('dask_speedup'), '{:.2f}')}x "
+                               f"(goal >= 1.6); {r.get('dask_docs', '-')} documents"),
         ("whole benchmark", f"{f(r['total_s'] / 60 if r.get('total_s') else None, '{:.1f}')} min (goal < 15)"),
     ]
     lines = ["| measure | result |", "|---|---|", *[f"| {a} | {b} |" for a, b in rows], ""]
