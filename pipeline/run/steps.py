@@ -72,7 +72,10 @@ class RunPlan:
         return {**self.keep, **self.reuse}
 
     def batches(self, size: int = DEFAULT_BATCH_DOCS) -> list[list[tuple[str, str, str | None, str | None]]]:
-        return [self.to_process[i : i + size] for i in range(0, len(self.to_process), size)]
+        """The documents to process, `size` at a time in discovery order; the batches largest first
+        (bytes on disk), so that on several Dask workers the last batch to finish is a small one."""
+        batches = [self.to_process[i : i + size] for i in range(0, len(self.to_process), size)]
+        return sorted(batches, key=lambda batch: -sum(_file_size(path) for path, *_ in batch))
 
 
 @dataclass
@@ -93,6 +96,13 @@ class RunSummary:
     n_removed: int = 0  # documents of the previous version dropped (refreshed ones not counted)
     n_staged: int = 0  # documents of reused staged batches (a half-finished earlier run processed them)
     n_staged_batches: int = 0  # reused staged batches
+
+
+def _file_size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def file_digest(path: Path) -> str | None:

@@ -233,3 +233,17 @@ def test_staged_batches_of_a_half_finished_run_are_reused_not_processed(tmp_path
     s = run.run_extraction([str(raw)], out, batch_docs=1)
     assert (s.n_staged_batches, s.n_staged, s.n_processed, s.n_documents) == (1, 1, 2, 3)
     assert store.read_table(out, "runs").to_pylist()[0]["n_staged"] == 1
+
+
+def test_batches_come_largest_first_and_keep_their_documents_together(tmp_path):
+    """On several Dask workers the last batch to finish should be a small one: the plan gives its
+    batches largest first (bytes), each batch still the same consecutive documents."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for i, n in enumerate([1, 1, 9, 9, 3, 3]):
+        (raw / f"d{i}.txt").write_text(f"Dokument {i}. " + "Regjeringen foreslår tiltak. " * 20 * n, encoding="utf-8")
+    plan = run.plan_run([str(raw)], tmp_path / "out")
+    batches = plan.batches(2)
+    assert [[Path(p).name for p, *_ in b] for b in batches] == [["d2.txt", "d3.txt"], ["d4.txt", "d5.txt"],
+                                                                 ["d0.txt", "d1.txt"]]
+    assert sorted(e for b in batches for e in b) == sorted(plan.to_process)
