@@ -307,9 +307,9 @@ def index_page(run: dict | None, docs: list[dict], counts: dict[str, Counter], a
                       for t in ("mentions", "organisations", "amounts", "targets", "actions"))
             + "</div>"
         )
-    hits = "".join(f'<li data-search="{html.escape(" ".join([o["canonical_name"], *o["aliases"]]).casefold())}" '
-                   f'data-hide-empty hidden>{link(organisations.org_page_name(i), o["canonical_name"])}</li>'
-                   for i, o in sorted(registry.rows.items(), key=lambda t: t[1]["canonical_name"].casefold()))
+    hits = "".join(f'<li data-search="{html.escape(" ".join([o["name"], *o["aliases"]]).casefold())}" '
+                   f'data-hide-empty hidden>{link(organisations.org_page_name(i), o["name"])}</li>'
+                   for i, o in sorted(registry.rows.items(), key=lambda t: t[1]["name"].casefold()))
     cols = [Col("title", LONG), Col("source", LONG), Col("published", DATE), Col("language"), Col("status"),
             Col("error", LONG), Col("mentions", NUM), Col("amounts", NUM), Col("targets", NUM), Col("actions", NUM)]
     body = (

@@ -15,15 +15,11 @@ from pipeline import store
 from pipeline.review.layout import LONG, NAV, NUM, Col, Raw, link, page, table
 
 ROW_KINDS = ("amount", "target", "action")  # the rows an organisation page lists
-REGISTRY_COLUMNS = ("org_id", "canonical_name", "aliases", "kind", "n_documents", "first_run", "last_run")
 
 
 def registry(out: Path) -> list[dict]:
-    """One row per organisation of the `organisation_registry` table with REGISTRY_COLUMNS (the
-    registry's `name`, `first_run_id` and `last_run_id` under the names the pages use)."""
-    return [{"org_id": r["org_id"], "canonical_name": r["name"], "aliases": r["aliases"] or [], "kind": r["kind"],
-             "n_documents": r["n_documents"], "first_run": r["first_run_id"], "last_run": r["last_run_id"]}
-            for r in store.read_table(out, "organisation_registry").to_pylist()]
+    """The rows of the `organisation_registry` table (CONTRACT.md's columns), aliases as a list."""
+    return [{**r, "aliases": r["aliases"] or []} for r in store.read_table(out, "organisation_registry").to_pylist()]
 
 
 def org_page_name(org_id) -> str:
@@ -39,7 +35,7 @@ class Orgs:
         self.rows = {r["org_id"]: r for r in rows}
         self.by_name: dict[str, str] = {}
         for r in rows:
-            for name in [*r["aliases"], r["canonical_name"]]:  # a canonical name wins over an alias
+            for name in [*r["aliases"], r["name"]]:  # a canonical name wins over an alias
                 self.by_name[name.casefold()] = r["org_id"]
 
     def id_of(self, row: dict) -> str | None:
@@ -51,7 +47,7 @@ class Orgs:
         """A name as its organisation's canonical name (an actor "Regjeringa" -> "Regjeringen"
         when the registry lists it as an alias); other names as they are."""
         org_id = self.by_name.get(name.casefold())
-        return self.rows[org_id]["canonical_name"] if org_id else name
+        return self.rows[org_id]["name"] if org_id else name
 
     def page_of(self, row: dict) -> str | None:
         org_id = self.id_of(row)
@@ -60,10 +56,10 @@ class Orgs:
 
 def index_page(orgs: Orgs) -> str:
     rows, attrs = [], []
-    for r in sorted(orgs.rows.values(), key=lambda r: (-(r["n_documents"] or 0), r["canonical_name"].casefold())):
-        rows.append([Raw(link(org_page_name(r["org_id"]), r["canonical_name"])), ", ".join(r["aliases"]),
-                     r["kind"], r["n_documents"], r["first_run"], r["last_run"]])
-        attrs.append(f'data-search="{html.escape(" ".join([r["canonical_name"], *r["aliases"]]).casefold())}"')
+    for r in sorted(orgs.rows.values(), key=lambda r: (-(r["n_documents"] or 0), r["name"].casefold())):
+        rows.append([Raw(link(org_page_name(r["org_id"]), r["name"])), ", ".join(r["aliases"]),
+                     r["kind"], r["n_documents"], r["first_run_id"], r["last_run_id"]])
+        attrs.append(f'data-search="{html.escape(" ".join([r["name"], *r["aliases"]]).casefold())}"')
     cols = [Col("organisation", LONG), Col("aliases", LONG), Col("kind"), Col("documents", NUM), Col("first run"),
             Col("last run")]
     body = (
@@ -81,14 +77,14 @@ def organisation_page(org: dict, sections: list[tuple[dict, str]]) -> str:
             f"documents <b>{org['n_documents']}</b>"]
     if org.get("kind"):
         meta.append(f"kind <b>{html.escape(org['kind'])}</b>")
-    meta.append(f"runs <b>{html.escape(str(org['first_run']))}</b> – <b>{html.escape(str(org['last_run']))}</b>")
+    meta.append(f"runs <b>{html.escape(str(org['first_run_id']))}</b> – <b>{html.escape(str(org['last_run_id']))}</b>")
     body = (
-        f'<header>{NAV}<h1>{html.escape(org["canonical_name"])}</h1>'
+        f'<header>{NAV}<h1>{html.escape(org["name"])}</h1>'
         f'<div class="meta">{"".join(f"<span>{m}</span>" for m in meta)}</div></header><main>'
         + ("".join(s for _, s in sections) or '<p class="muted">No document of the newest run mentions it.</p>')
         + "</main>"
     )
-    return page(org["canonical_name"], body)
+    return page(org["name"], body)
 
 
 def newest_first(doc: dict) -> tuple:
