@@ -4,14 +4,14 @@
 
 1. corpus: N documents recombined (fixed seed) from the paragraphs of raw/ and, where present,
    ../shared/corpus, with lengths from a 500-character news item to an 80,000-character report;
-2.-3. the limit and the library, side by side on every third document (a seeded sample), group by
-   group (16 short or medium documents together as the product batches them, each long one alone,
-   the groups in random order): the bare `nlp.pipe` of the Norwegian pipeline a run loads
-   (pipeline/nlp.py's default model, every component a run runs except ours: `bare_pipeline`)
-   over the group's cleaned texts; the NER-only model (`nb_norne_sm`) on every third group as a
-   reference line; then the library (read -> clean -> nlp with our components -> extract, no
-   Prefect, no storage) over the same documents; short and long documents' words per second come
-   from the same groups; then a profile of the library for the hot spots;
+2.-3. the limit and the library, side by side on every third document (a seeded sample) in five
+   rounds: in each round the bare `nlp.pipe` of the Norwegian pipeline a run loads (pipeline/nlp.py's
+   default model, every component a run runs except ours: `bare_pipeline`) over the round's cleaned
+   texts, the NER-only model (`nb_norne_sm`) on every third round as a reference line, then the
+   library (read -> clean -> nlp with our components -> extract, no Prefect, no storage) over the
+   same documents, 16 short or medium documents together as the product batches them and each long
+   one alone (short and long documents' words per second come from these groups); then a profile
+   of the library for the hot spots;
 4. the ad-hoc command: `python -m pipeline extract ONE.txt --out X`, process start to exit, with
    `--engine local` and with Prefect (its temporary server), median of 3;
 5. the product: `python -m pipeline extract` cold, warm, and with 1% of the documents
@@ -56,6 +56,7 @@ PROGRESS = re.compile(r"progress (\d+)/(\d+) documents")
 NER_ONLY_MODEL = "nb_norne_sm"  # the reference line beside the full pipeline
 BARE_BATCH_SIZE = 32  # nlp.pipe's batch size for the limit (8, 32 and 128 were within 5% of each other here)
 LIBRARY_SHARE = 3  # the limit and the library are timed on every third document (a seeded sample)
+ROUNDS = 5  # the sample is timed in rounds: the limit, then the library, on each round's documents
 DASK_SHARE = 4  # the Dask runs take every fourth document
 LATENCY_RUNS = 3
 README = REPO / "README.md"
@@ -126,30 +127,36 @@ def pipe_seconds(nlp, texts: list[str], batch_size: int = BARE_BATCH_SIZE) -> fl
     return time.perf_counter() - t
 
 
-def sample_groups(sizes: list[int], share: int, seed: int, batch_docs: int) -> list[tuple[str, list[int]]]:
-    """Every `share`-th document of a seeded shuffle, in groups as the product meets them: up to
-    `batch_docs` short (<= SHORT_MAX characters) or medium documents together, each long one
-    (>= LONG_MIN) alone; the groups in a seeded random order, so that the classes alternate."""
+def sample_rounds(sizes: list[int], share: int, seed: int, batch_docs: int,
+                  rounds: int = ROUNDS) -> list[list[tuple[str, list[int]]]]:
+    """Every `share`-th document of a seeded shuffle, cut into `rounds` rounds; in each round the
+    documents in groups as the product meets them: up to `batch_docs` short (<= SHORT_MAX
+    characters) or medium documents together, each long one (>= LONG_MIN) alone."""
     rng = random.Random(seed)
     order = list(range(len(sizes)))
     rng.shuffle(order)
     chosen = order[:: max(1, share)]
-    groups: list[tuple[str, list[int]]] = []
-    for kind, test in (("short", lambda s: s <= SHORT_MAX), ("medium", lambda s: SHORT_MAX < s < LONG_MIN)):
-        members = [i for i in chosen if test(sizes[i])]
-        groups += [(kind, members[j : j + batch_docs]) for j in range(0, len(members), batch_docs)]
-    groups += [("long", [i]) for i in chosen if sizes[i] >= LONG_MIN]
-    rng.shuffle(groups)
-    return groups
+    out = []
+    for r in range(rounds):
+        part = chosen[r::rounds]
+        groups: list[tuple[str, list[int]]] = []
+        for kind, test in (("short", lambda s: s <= SHORT_MAX), ("medium", lambda s: SHORT_MAX < s < LONG_MIN)):
+            members = [i for i in part if test(sizes[i])]
+            groups += [(kind, members[j : j + batch_docs]) for j in range(0, len(members), batch_docs)]
+        groups += [("long", [i]) for i in part if sizes[i] >= LONG_MIN]
+        if groups:
+            out.append(groups)
+    return out
 
 
 def limit_and_library(paths: list[Path], texts: list[str], share: int, seed: int) -> dict:
-    """The limit and the library on the same sample of documents, group by group (see
-    `sample_groups`): the bare pipeline (pipeline/nlp.py's default model with what a run adds or
-    leaves off, e.g. the sentencizer, without our components: `bare_pipeline`) through `nlp.pipe`
-    over the group's cleaned texts; on every third group the NER-only model too; then the library
-    (read -> clean -> nlp with our components -> extract, `process_documents`, no Prefect, no
-    storage) over the same documents. A change in the machine's load hits all of them alike."""
+    """The limit and the library on the same sample of documents, round by round (see
+    `sample_rounds`), so that a change in the machine's load hits both alike: the bare pipeline
+    (pipeline/nlp.py's default model with what a run adds or leaves off, e.g. the sentencizer,
+    without our components: `bare_pipeline`) through one `nlp.pipe` over the round's cleaned texts;
+    on every third round the NER-only model too; then the library (read -> clean -> nlp with our
+    components -> extract, `process_documents`, no Prefect, no storage) over the same documents, a
+    group at a time (short and long documents' words per second come from their groups)."""
     import spacy
 
     from pipeline.nlp import OUR_COMPONENTS, get_pipelines
@@ -161,27 +168,31 @@ def limit_and_library(paths: list[Path], texts: list[str], share: int, seed: int
     nb = pipelines.nb
     ours = [c for c in OUR_COMPONENTS if c in nb.pipe_names]
     ner = spacy.load(NER_ONLY_MODEL) if spacy.util.is_package(NER_ONLY_MODEL) else None
-    groups = sample_groups([len(t) for t in texts], share, seed, DEFAULT_BATCH_DOCS)
+    rounds = sample_rounds([len(t) for t in texts], share, seed, DEFAULT_BATCH_DOCS)
     pipelines.en  # first-use loads (the English pipeline, lingua's models) are not throughput:
     process_documents([read_document(p) for p in paths[:DEFAULT_BATCH_DOCS]], pipelines, timeout_s=None)
-    seconds = {"bare": 0.0, "bare_ner_groups": 0.0, "ner": 0.0}
-    n = {"bare": 0, "ner": 0}
+    seconds = {"bare": 0.0, "bare_ner_rounds": 0.0, "ner": 0.0}
+    n = {"bare": 0, "ner": 0, "ner_docs": 0}
     lib: dict[str, list[float]] = {"short": [0, 0.0], "medium": [0, 0.0], "long": [0, 0.0]}  # words, seconds
-    for g, (kind, members) in enumerate(groups):
-        group_texts = [texts[i] for i in members]
-        n_words = sum(map(words, group_texts))
+    for r, groups in enumerate(rounds):
+        members = [i for _, m in groups for i in m]
+        random.Random(seed + r).shuffle(members)  # bare: the round's texts mixed, as one nlp.pipe sees them
+        round_texts = [texts[i] for i in members]
+        n_words = sum(map(words, round_texts))
         with nb.select_pipes(disable=ours):
-            s = pipe_seconds(nb, group_texts)
+            s = pipe_seconds(nb, round_texts)
         seconds["bare"] += s
         n["bare"] += n_words
-        if ner is not None and g % 3 == 0:
-            seconds["bare_ner_groups"] += s
-            seconds["ner"] += pipe_seconds(ner, group_texts)
+        if ner is not None and r % 3 == 0:
+            seconds["bare_ner_rounds"] += s
+            seconds["ner"] += pipe_seconds(ner, round_texts)
             n["ner"] += n_words
-        t = time.perf_counter()
-        result = process_documents([read_document(paths[i]) for i in members], pipelines, timeout_s=None)
-        lib[kind][1] += time.perf_counter() - t
-        lib[kind][0] += sum(words(r["text"]) for r in result.rows["texts"])
+            n["ner_docs"] += len(members)
+        for kind, group in groups:
+            t = time.perf_counter()
+            result = process_documents([read_document(paths[i]) for i in group], pipelines, timeout_s=None)
+            lib[kind][1] += time.perf_counter() - t
+            lib[kind][0] += sum(words(row["text"]) for row in result.rows["texts"])
 
     def wps(n_words: float, s: float) -> float | None:
         return n_words / s if s > 0 else None
@@ -192,13 +203,13 @@ def limit_and_library(paths: list[Path], texts: list[str], share: int, seed: int
         "bare_ner_model": f"{NER_ONLY_MODEL} {ner.meta.get('version', '')}".strip() if ner else None,
         "bare_ner_pipeline": list(ner.pipe_names) if ner else None,
         "bare_ner_wps": wps(n["ner"], seconds["ner"]) if ner else None,
-        "bare_sample_docs": sum(len(m) for g, (_, m) in enumerate(groups) if g % 3 == 0),
-        "bare_sample_wps": wps(n["ner"], seconds["bare_ner_groups"]) if ner else None,
+        "bare_sample_docs": n["ner_docs"],
+        "bare_sample_wps": wps(n["ner"], seconds["bare_ner_rounds"]) if ner else None,
         "library_wps": wps(sum(v[0] for v in lib.values()), sum(v[1] for v in lib.values())),
         "short_doc_wps": wps(*lib["short"]), "long_doc_wps": wps(*lib["long"]),
-        "n_short_docs": sum(len(m) for kind, m in groups if kind == "short"),
-        "n_long_docs": sum(len(m) for kind, m in groups if kind == "long"),
-        "library_sample_docs": sum(len(m) for _, m in groups), "library_sample_words": n["bare"],
+        "n_short_docs": sum(len(m) for g in rounds for kind, m in g if kind == "short"),
+        "n_long_docs": sum(len(m) for g in rounds for kind, m in g if kind == "long"),
+        "library_sample_docs": sum(len(m) for g in rounds for _, m in g), "library_sample_words": n["bare"],
     }
 
 

@@ -83,18 +83,20 @@ def test_the_repository_readme_shows_the_committed_results():
     assert rewrite_readme(text, json.loads(RESULTS_FILE.read_text(encoding="utf-8"))) == text
 
 
-def test_the_limit_and_the_library_are_timed_on_the_same_groups():
-    """Every third document, grouped as the product meets them: short or medium documents up to
-    16 together (never mixed), each long one alone; the same seed gives the same groups."""
-    from bench.run import LONG_MIN, SHORT_MAX, sample_groups
+def test_the_limit_and_the_library_are_timed_on_the_same_rounds():
+    """Every third document, in rounds; within a round grouped as the product meets them: short or
+    medium documents up to 16 together (never mixed), each long one alone; the same seed gives the
+    same rounds."""
+    from bench.run import LONG_MIN, SHORT_MAX, sample_rounds
 
-    sizes = [600, 2_500, 5_000, 9_000, 60_000, 70_000] * 20
-    groups = sample_groups(sizes, 3, 7, 16)
-    members = [i for _, m in groups for i in m]
-    assert len(members) == len(set(members)) == 40 and groups == sample_groups(sizes, 3, 7, 16)
-    for kind, m in groups:
-        assert 1 <= len(m) <= 16
-        assert all({"short": sizes[i] <= SHORT_MAX, "medium": SHORT_MAX < sizes[i] < LONG_MIN,
-                    "long": sizes[i] >= LONG_MIN}[kind] for i in m)
-        assert kind != "long" or len(m) == 1
-    assert {kind for kind, _ in groups} == {"short", "medium", "long"}
+    sizes = [600, 2_500, 5_000, 9_000, 60_000, 70_000] * 40
+    rounds = sample_rounds(sizes, 3, 7, 16, rounds=5)
+    members = [i for groups in rounds for _, m in groups for i in m]
+    assert len(rounds) == 5 and len(members) == len(set(members)) == 80
+    assert rounds == sample_rounds(sizes, 3, 7, 16, rounds=5)
+    for groups in rounds:
+        assert {kind for kind, _ in groups} == {"short", "medium", "long"}
+        for kind, m in groups:
+            assert 1 <= len(m) <= 16 and (kind != "long" or len(m) == 1)
+            assert all({"short": sizes[i] <= SHORT_MAX, "medium": SHORT_MAX < sizes[i] < LONG_MIN,
+                        "long": sizes[i] >= LONG_MIN}[kind] for i in m)
