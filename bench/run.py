@@ -129,13 +129,16 @@ def pipe_seconds(nlp, texts: list[str], batch_size: int = BARE_BATCH_SIZE) -> fl
 
 def sample_rounds(sizes: list[int], share: int, seed: int, batch_docs: int,
                   rounds: int = ROUNDS) -> list[list[tuple[str, list[int]]]]:
-    """Every `share`-th document of a seeded shuffle, cut into `rounds` rounds; in each round the
+    """Every `share`-th document of each length class of a seeded shuffle, cut into `rounds` rounds; in each round the
     documents in groups as the product meets them: up to `batch_docs` short (<= SHORT_MAX
     characters) or medium documents together, each long one (>= LONG_MIN) alone."""
     rng = random.Random(seed)
     order = list(range(len(sizes)))
     rng.shuffle(order)
-    chosen = order[:: max(1, share)]
+    classes = [[i for i in order if test(sizes[i])] for test in (
+        lambda s: s <= SHORT_MAX, lambda s: SHORT_MAX < s < LONG_MIN, lambda s: s >= LONG_MIN)]
+    chosen = [i for members in classes for i in members[:: max(1, share)]]  # every share-th of each length class
+    rng.shuffle(chosen)
     out = []
     for r in range(rounds):
         part = chosen[r::rounds]

@@ -84,7 +84,7 @@ def test_the_repository_readme_shows_the_committed_results():
 
 
 def test_the_limit_and_the_library_are_timed_on_the_same_rounds():
-    """Every third document, in rounds; within a round grouped as the product meets them: short or
+    """Every third document of each length class, in rounds; within a round grouped as the product meets them: short or
     medium documents up to 16 together (never mixed), each long one alone; the same seed gives the
     same rounds."""
     from bench.run import LONG_MIN, SHORT_MAX, sample_rounds
@@ -92,7 +92,8 @@ def test_the_limit_and_the_library_are_timed_on_the_same_rounds():
     sizes = [600, 2_500, 5_000, 9_000, 60_000, 70_000] * 40
     rounds = sample_rounds(sizes, 3, 7, 16, rounds=5)
     members = [i for groups in rounds for _, m in groups for i in m]
-    assert len(rounds) == 5 and len(members) == len(set(members)) == 80
+    assert len(rounds) == 5 and len(members) == len(set(members)) == 81  # 27 of each length class's 80
+    assert sum(kind == "long" for groups in rounds for kind, _ in groups) == 27
     assert rounds == sample_rounds(sizes, 3, 7, 16, rounds=5)
     for groups in rounds:
         assert {kind for kind, _ in groups} == {"short", "medium", "long"}
