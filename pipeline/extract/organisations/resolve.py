@@ -74,34 +74,43 @@ def _merge_short_forms(groups: list[list[Mention]]) -> list[list[Mention]]:
     """"Insider" -> "Insider Group", "NHT" -> "Norway Health Tech", "Life Science Cluster" ->
     "The Life Science Cluster", "Klimadepartementet" -> "Klima- og miljødepartementet": a group
     whose every form is a short form of exactly one other group's form joins that group; so does
-    one that is another's name and a head word ("Startuplab Ventures" -> "Startuplab")."""
-    def forms(grp):
-        return {key(m.text) for m in grp}
-
+    one that is another's name and a head word ("Startuplab Ventures" -> "Startuplab"). The
+    groups are tried in order and the scan starts again after each merge; which form is a short
+    form of which is worked out once (a long document has hundreds of forms)."""
+    forms = [{key(m.text) for m in grp} for grp in groups]
+    every = {o: (_initials(o), short_compound(o)) for o in set().union(*forms)}
+    short_of = {f: [o for o, (initials, compounds) in every.items() if f != o and _is_short_form(f, o, initials, compounds)]
+                for f in every}
     changed = True
     while changed:
         changed = False
+        holders: dict[str, set[int]] = {}
+        for gj, fs in enumerate(forms):
+            for o in fs:
+                holders.setdefault(o, set()).add(gj)
         for gi, grp in enumerate(groups):
             if any(m.entry for m in grp):
                 continue
-            targets = set()
-            for gj, other in enumerate(groups):
-                if gi == gj:
-                    continue
-                for f in forms(grp):
-                    for o in forms(other):
-                        if f != o and (o.startswith(f + " ") or _initials(o) == f.casefold() and len(f) >= 3
-                                       or " " not in f and o.endswith(" " + f) and f in HEAD_WORDS
-                                       or f in short_compound(o)
-                                       or f.startswith(o + " ") and f[len(o) + 1 :] in HEAD_WORDS):
-                            targets.add(gj)  # "Insider" / "NHT" / "Commission" (European Commission)
+            targets = {gj for f in forms[gi] for o in short_of[f] for gj in holders[o]} - {gi}
             if len(targets) == 1:
                 gj = targets.pop()
                 groups[gj].extend(grp)
-                del groups[gi]
+                forms[gj] |= forms[gi]
+                del groups[gi], forms[gi]
                 changed = True
                 break
     return groups
+
+
+def _is_short_form(f: str, o: str, initials: str, compounds: list[str]) -> bool:
+    """Form `f` is a short form of form `o` ("insider" of "insider group", "nht" of "norway health
+    tech", "commission" of "european commission", "klimadepartementet" of "klima- og
+    miljødepartementet", "startuplab ventures" of "startuplab"); `initials` and `compounds` are
+    `_initials(o)` and `short_compound(o)`."""
+    return (o.startswith(f + " ") or initials == f and len(f) >= 3
+            or " " not in f and o.endswith(" " + f) and f in HEAD_WORDS
+            or f in compounds
+            or f.startswith(o + " ") and f[len(o) + 1 :] in HEAD_WORDS)
 
 
 def _initials(k: str) -> str:
