@@ -37,6 +37,7 @@ def _rules(lang: str, verbs: tuple[str, ...]) -> dict:
         "label": re.compile(lex["label"]),
         "attribution": re.compile(lex["attribution"], re.I | re.S),
         "quote": re.compile(lex["quote"]),
+        "quote_inside": re.compile(lex["quote_inside"]),
     }
 
 
@@ -105,6 +106,15 @@ def is_quote(text: str, lang: str | None) -> bool:
     """Direct speech: an opening dash or a trailing "..., sa X" attribution."""
     r = rules(lang)
     return bool(r["quote"].match(text) or r["attribution"].search(text))
+
+
+def opens_quote(text: str, lang: str | None) -> int | None:
+    """Where direct speech opens inside `text` after a sentence end that lacks its space
+    ("... i næringstransport.– Vi skal ..."), else None."""
+    found = None
+    for m in rules(lang)["quote_inside"].finditer(text):
+        found = m.end()
+    return found
 
 
 def attribution(text: str, lang: str | None) -> str | None:

@@ -28,7 +28,9 @@ def _alt(key: str) -> str:
 @lru_cache(maxsize=1)
 def deadline_before() -> re.Pattern:
     """What stands before a deadline year ("innen utgangen av", "by the end of")."""
-    return re.compile(rf"\b(?:{_alt('deadline_words')})(?:\s+(?:{_alt('deadline_end_words')})\s+(?:{_alt('deadline_of')}))?\s+$", re.I)
+    end_of = rf"(?:{_alt('deadline_end_words')})\s+(?:{_alt('deadline_of')})"
+    return re.compile(rf"\b(?:(?:{_alt('deadline_words')})(?:\s+{end_of})?|(?:{_alt('deadline_period_words')})\s+{end_of})\s+$",
+                      re.I)
 
 
 @lru_cache(maxsize=1)
@@ -68,14 +70,32 @@ def statement_sentence(span: Span) -> Span:
     parser may cut a sentence before its deadline year or after a comma; the sentencizer does not."""
     sent = sentence_of(span)
     doc = span.doc
-    if not doc.has_annotation("DEP"):
-        return sent
     start, end = sent.start, sent.end
-    while start > 0 and not _ends_sentence(doc[start - 1]):
-        start = doc[start - 1].sent.start
-    while end < len(doc) and not _ends_sentence(doc[end - 1]):
-        end = doc[end].sent.end
+    if doc.has_annotation("DEP"):
+        while start > 0 and not _ends_sentence(doc[start - 1]):
+            start = doc[start - 1].sent.start
+        while end < len(doc) and not _ends_sentence(doc[end - 1]):
+            end = doc[end].sent.end
+    # "... innen 2030. I 2024 ble ...": the Norwegian tokenizer reads "2030." as an ordinal, and
+    # neither parser nor sentencizer ends the sentence there; a year with its full stop before a
+    # capitalised word does
+    for i in range(span.start, start, -1):
+        if _year_end(doc, i - 1):
+            start = i
+            break
+    for j in range(span.end - 1, end - 1):
+        if _year_end(doc, j):
+            end = j + 1
+            break
     return doc[start:end]
+
+
+def _year_end(doc: Doc, i: int) -> bool:
+    """Token `i` is a year with the sentence's full stop ("2030.") and a capitalised word follows."""
+    return i + 1 < len(doc) and bool(_YEAR_STOP.fullmatch(doc[i].text)) and doc[i + 1].is_title
+
+
+_YEAR_STOP = re.compile(r"(?:19|20)\d\d\.")
 
 
 def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int],
@@ -92,6 +112,8 @@ def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int],
         by_sent: dict[int, list[Span]] = {}
         sents: dict[int, Span] = {}
         for cue in sorted(found, key=lambda s: (s.start, -s.end, order.get(s.label_, len(order)))):
+            if any(_year_end(doc, i) for i in range(cue.start, cue.end - 1)):
+                continue  # "innen 2030. I 2024": across the end of a sentence
             sent = statement_sentence(cue)
             by_sent.setdefault(sent.start, []).append(cue)
             sents[sent.start] = sent

@@ -26,7 +26,7 @@ from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import make_row
 from pipeline.extract.common.statements import (
     actor_before, actor_trail, clause_at, cue_sentences, deadline_before, document_author, document_year, is_pronoun,
-    list_leads, named_subject, names_someone, org_token_ids, phrase_before,
+    list_leads, named_subject, names_someone, org_token_ids, phrase_before, sentence_actor,
 )
 from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
 from pipeline.extract.quantities import in_range, with_default_currency
@@ -49,7 +49,7 @@ def _lex(lang: str | None) -> dict:
     lex["_context"] = re.compile(lex["goal_context"], re.I)
     lex["_forecast"] = re.compile(lex["forecast"], re.I)
     lex["_conditional"] = re.compile(lex["conditional"], re.I)
-    for key in ("own_undertakings", "criticism", "spending", "goal_words"):
+    for key in ("own_undertakings", "criticism", "spending", "goal_words", "requests"):
         lex["_" + key] = re.compile(lex[key], re.I)
     return lex
 
@@ -61,8 +61,12 @@ def _shared() -> dict:
     return {
         "metric_skip": frozenset(language_data.union("targets", "metric_skip")),
         "value_after": re.compile(rf"\b({after})\s+(?:\w+\s+){{0,3}}$", re.I),
-        "goal_owner": [re.compile(r, re.I) for lang in language_data.LANGS
-                       if (r := language_data.theme(lang, "targets").get("goal_owner"))],
+        "goal_owner": [re.compile(r, re.I) for r in language_data.union("targets", "goal_owner")],
+        "determiners": frozenset(language_data.union("clauses", "determiners")),
+        "period": re.compile("|".join(f"(?:{r})" for r in language_data.union("targets", "period") or ["(?!)"]), re.I),
+        "clause_year": re.compile(rf"\b(?:{'|'.join(language_data.union('targets', 'clause_year_words'))})\s+$", re.I),
+        "modal_after": re.compile(rf",?\s+(?:\w+\s+)?(?:{'|'.join(language_data.union('targets', 'modals'))})\b", re.I),
+        "joiner": re.compile(rf"[,;]\s*(?:(?:{'|'.join(language_data.union('targets', 'joiners'))})\s+)?$", re.I),
     }
 
 
@@ -136,6 +140,13 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
         return False  # a word of an end state in passing, not a stated one
     if lex["_conditional"].search(before):
         return False
+    if label in ("change_to", "change_by_year") and _shared()["period"].search(doc[clause_start : sent.end].text) \
+            and not (words & set(lex["modals"]) or lex["_goal_words"].search(sent.text)):
+        return False  # "cut its emissions by 12 percent between 2020 and 2025": a report of that period
+    if label in ("by_year", "end_state", "value_in_year", "from_year") and \
+            lex["_requests"].search(sent.text, 0, cue.start_char - sent.start_char) and \
+            not (upto & (lex["_increase"] | lex["_decrease"]) or lex["_goal_words"].search(sent.text)):
+        return False  # "Vi foreslår at departementet lager maler innen 2026": what someone asks for, an action
     if label == "become" and cue.start > sent.start and doc[cue.start - 1].lower_ in lex["expletives"]:
         return False  # "Det skal bli spennende": no one's goal
     if label in ("by_year", "change_by_year", "value_in_year", "from_year") and year is not None:
@@ -211,6 +222,9 @@ def _actor(cs, cue: Span, lex: dict) -> str | None:
     doc, sent = cs.doc, cs.sent
     speaker = clauses.attribution(sent.text, cs.lang) or (  # "– Vi skal halvere ... . Dette ..., sier X."
         clauses.attribution(doc.text[sent.start_char:], cs.lang) if clauses.is_quote(sent.text, cs.lang) else None)
+    opened = clauses.opens_quote(doc.text[max(0, sent.start_char - 3) : cue.start_char], cs.lang)
+    if speaker is None and opened is not None:  # "... næringstransport.– Vi skal halvere ... innen 2030. ..., sier X."
+        speaker = clauses.attribution(doc.text[max(0, sent.start_char - 3) + opened:], cs.lang)
     for rx in _shared()["goal_owner"]:
         m = rx.search(sent.text)
         if m:
@@ -234,15 +248,39 @@ def _actor(cs, cue: Span, lex: dict) -> str | None:
                     run.append(t)
             if run:
                 return doc[run[0].i : run[-1].i + 1].text
+    reporter = _reporter(sent, cue, lex)
+    if reporter:
+        return reporter
     subject = named_subject(cue[0], orgs)
     if subject and not is_pronoun(subject):
         return subject
+    if not doc.has_annotation("DEP") and not doc[sent.start : cue.start].text.count(","):
+        subject = sentence_actor(sent, orgs)  # no parse: "Regjeringen la fram en plan om å halvere ..."
+        if subject:
+            return subject
     if cue.label_ in ("become", "goal_aim") and cue.start > sent.start:  # "Norge skal bli", "Equinor tar sikte på"
         subject = phrase_before(doc, sent.start, cue.start, set(lex["actor_skip"]), max_tokens=4)
         named = cue.label_ == "become" or any(names_someone(t, orgs) for t in doc[sent.start : cue.start])
         if subject and named and subject.lower() not in lex["author_words"]:
             return subject
     return speaker
+
+
+_STOPS = frozenset({".", "!", "?", ":", "–", "-"})  # what ends a sentence or opens direct speech
+
+
+def _reporter(sent: Span, cue: Span, lex: dict) -> str | None:
+    """Who reports their own goal before it ("Havfrakt sier de skal kutte ...", "Kommunen seier
+    dei skal vere fossilfrie ..."): the words before a report verb that opens the sentence."""
+    doc = sent.doc
+    for tok in doc[sent.start : cue.start]:
+        if tok.lower_ in lex["report_verbs"]:
+            start = max([t.i + 1 for t in doc[sent.start : tok.i] if t.text in _STOPS], default=sent.start)
+            subject = phrase_before(doc, start, tok.i, set(lex["actor_skip"]), max_tokens=3)
+            if subject and subject[0].isupper() and not is_pronoun(subject) and subject.lower() not in lex["author_words"]:
+                return subject
+            return None
+    return None
 
 
 def action_verbs(lang: str | None) -> tuple[str, ...]:
@@ -274,8 +312,10 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
             s, e = clauses.window(text, s, e, max(s, cues[0].start_char - sent.start_char), MAX_CHARS)
         if e - s < 8 or e - s > MAX_CHARS:
             continue
-        actor = (_actor(cs, cues[0], lex) or leads.get(cs.offset) or author
-                 or actor_before(trail, cs.offset + sent.start_char))
+        actor = _actor(cs, cues[0], lex) or leads.get(cs.offset)
+        if actor is None and cues[0].label_ == "goal_is" and _opens(sent, cues[0]):
+            actor = actor_before(trail, cs.offset + sent.start_char)  # a bare goal: whose, said just before
+        actor = actor or author or actor_before(trail, cs.offset + sent.start_char)
         rule = "target:" + "+".join(dict.fromkeys(c.label_ for c in cues))
         first = None
         for ps, pe in deadline_pieces(text, s, e, doc_year):
@@ -290,22 +330,59 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
     return rows
 
 
+def _opens(sent: Span, cue: Span) -> bool:
+    """The cue opens its sentence: only punctuation or a determiner before it ("– Målet er",
+    "The aim is")."""
+    dets = _shared()["determiners"]
+    return all(not t.is_alpha or t.lower_ in dets for t in sent.doc[sent.start : cue.start])
+
+
 def deadline_pieces(text: str, start: int, end: int, doc_year: int | None) -> list[tuple[int, int]]:
-    """[start, end) of `text` cut after each deadline ("innan 2030", "by 2040") but the last, when
-    it names two or more future deadlines: "40 prosent innan 2030, 70 prosent innan 2040 og
-    netto null innan 2050" is three targets, each with its own year."""
-    found = [(m.end(), int(m.group(1))) for m in YEAR_IN_TEXT.finditer(text, start, end)
-             if (doc_year is None or int(m.group(1)) > doc_year)
-             and deadline_before().search(text, max(start, m.start() - 30), m.start())]
-    ends = [e for i, (e, y) in enumerate(found) if i + 1 == len(found) or found[i + 1][1] != y]  # one piece per year
-    if len(ends) < 2:
+    """[start, end) of `text` cut at each future deadline when it names two or more: after a
+    deadline that closes its clause ("40 prosent innan 2030, 70 prosent innan 2040 og netto null
+    innan 2050" is three targets), before one that opens it ("Innen 2029 skal halvparten ..., og
+    i 2035 skal vi være utslippsfrie"; "By 2030 we aim to ..., and by 2040 at least 50,000"), so
+    each target keeps its own year."""
+    found = []  # (start of the deadline phrase, end of its year, year)
+    for m in YEAR_IN_TEXT.finditer(text, start, end):
+        year = int(m.group(1))
+        if doc_year is not None and year <= doc_year:
+            continue
+        before = deadline_before().search(text, max(start, m.start() - 30), m.start())
+        if before is None:  # "i 2035 skal", "In 2030, we will": a year opening a clause with a modal
+            before = _shared()["clause_year"].search(text, max(start, m.start() - 8), m.start())
+            if before is None or not _shared()["modal_after"].match(text, m.end(), end):
+                continue
+        if found and found[-1][2] == year:  # one piece per year
+            found[-1] = (found[-1][0], m.end(), year)
+            continue
+        found.append((before.start(), m.end(), year))
+    if len(found) < 2:
+        return [(start, end)]
+    cuts = []  # (end of a piece, start of the next)
+    for i, (lead, year_end, _) in enumerate(found):
+        opens = _opens_clause(text, cuts[-1][1] if cuts else start, lead)
+        if opens and i > 0:
+            join = _shared()["joiner"].search(text, start, lead)
+            cut = join.start() if join else lead
+            cuts.append((cut, cut + _piece_gap(text, cut, end)))
+        elif not opens and i + 1 < len(found):
+            cuts.append((year_end, year_end + _piece_gap(text, year_end, end)))
+    if not cuts:
         return [(start, end)]
     pieces, pos = [], start
-    for cut in ends[:-1]:
-        pieces.append((pos, cut))
-        pos = cut + _piece_gap(text, cut, end)
+    for cut_end, next_start in cuts:
+        if cut_end > pos:
+            pieces.append((pos, cut_end))
+        pos = max(pos, next_start)
     pieces.append((pos, end))
     return [(s, e) for s, e in pieces if e - s >= 8]
+
+
+def _opens_clause(text: str, since: int, lead: int) -> bool:
+    """The deadline phrase at `lead` opens its clause: nothing but punctuation, a dash or a quote
+    mark before it since `since`, or a comma (and "og"/"and") right before it."""
+    return not text[since:lead].strip(" \t\n\"'«»“”–-,") or bool(_shared()["joiner"].search(text, since, lead))
 
 
 @lru_cache(maxsize=1)
