@@ -29,7 +29,7 @@ from pipeline.extract.common.rows import cells, make_row
 from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
     actor_before, actor_trail, clause_at, cue_sentences, document_author, is_pronoun, lead_actor, org_token_ids,
-    subject_token,
+    resolve_actor, subject_token,
 )
 from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities import in_range
@@ -56,7 +56,7 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
     if prev is not None and (prev.lower_ in _shared()["past"] or prev.lower_ in lex["negations"]):
         return False
     if doc.has_annotation("POS") and cue.label_ in _VERB_CUES and cue[0].pos_ not in ("VERB", "AUX") and \
-            (doc.lang_ == "en" or (prev is not None and prev.pos_ == "DET")):
+            (doc.lang_ == "en" or (prev is not None and prev.pos_ == "DET")) and not _named_plans(cue, prev, lex):
         return False  # "unveils plan to", "demand will triple": a noun, not the cue verb
     if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in _shared()["perfect"]) \
             and cue.label_ != "commit_promise":
@@ -107,6 +107,13 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
         if not ok:
             return False
     return True
+
+
+def _named_plans(cue: Span, prev, lex: dict) -> bool:
+    """"Fjordstål AS plans to build ...", "The company intends to ...": the cue verb after a named
+    subject, which a tagger may read as a plural noun."""
+    return cue.label_ == "commit_want" and cue[0].lower_.endswith("s") and prev is not None and \
+        (prev.pos_ == "PROPN" or prev.ent_type_ in ("ORG", "GPE", "PERSON") or bool(lex["_commit_subject"].match(prev.lower_)))
 
 
 def _states_target(doc: Doc, sent: Span, cue: Span) -> bool:
@@ -166,6 +173,8 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
             chain = [i]
             while chain[-1] + 1 < len(parts) and parts[chain[-1] + 1].coordinated:
                 chain.append(chain[-1] + 1)
+            if _announces_list(text, cue.end_char - sent.start_char):
+                continue  # "Direktoratet anbefaler følgende tiltak:": the items are the actions
             actor, addressee = actor_and_addressee(doc, sent, cue, lex, author, speaker)
             if actor is None or is_pronoun(actor):  # passive, impersonal or a pronoun: the actor named before
                 before = named[0] or author or actor_before(trail, cs.offset + sent.start_char)
@@ -190,6 +199,12 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
                 if row:
                     rows.append(row)
     return rows
+
+
+def _announces_list(text: str, after: int) -> bool:
+    """A lead-in sentence that ends in ":" with at most three words after its cue."""
+    rest = text[after:].strip()
+    return rest.endswith(":") and len(rest[:-1].split()) <= 3
 
 
 def _lead(text: str, lex: dict, heading: bool) -> str | None:
@@ -288,9 +303,11 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
     covered = [(r["start"], r["end"]) for r in rows]
     rows += _cue_rows(document, author, covered)
     seen, out = set(), []
+    trail = actor_trail(document) if orgs else []
     for r in sorted(rows, key=lambda r: (r["start"], r["end"])):
         if (r["start"], r["end"]) in seen:
             continue
         seen.add((r["start"], r["end"]))
+        r["actor"] = resolve_actor(r["actor"], r["start"], document.text, orgs, trail)
         out.append(r)
     return out

@@ -118,7 +118,7 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
         actor = None
         for t in doc[sent.start : cue.start]:
             if t.lower_ in lex["opinion_verbs"]:
-                actor = phrase_before(doc, sent.start, t.i, skip)
+                actor = _as_actor(phrase_before(doc, sent.start, t.i, skip), lex, author, speaker)  # "Vi meiner ..."
                 break
         actor = actor or speaker
         if cue.label_ == "must_necessary":

@@ -177,6 +177,9 @@ def document_author(document: AnalysedDocument, orgs: list[dict] | None = None) 
     if not found:
         return None
     found.sort()
+    by = _authored_by()
+    first = next((i for i, (s, _, _) in enumerate(found) if by.search(head, 0, s)), 0)  # "written by X": X wrote it
+    found = found[first:]
     names, end = [found[0][2]], found[0][1]
     for s, e, name in found[1:]:
         if s < end or not _LIST_JOIN.fullmatch(head[end:s]):
@@ -184,6 +187,14 @@ def document_author(document: AnalysedDocument, orgs: list[dict] | None = None) 
         names.append(name)
         end = e
     return ", ".join(names)
+
+
+@lru_cache(maxsize=1)
+def _authored_by() -> re.Pattern:
+    """The words before the organisation that wrote a document ("written by", "utarbeidet av"),
+    clauses.yaml `authored_by`, ending where the name starts."""
+    words = "|".join(r"\s+".join(map(re.escape, w.split())) for w in language_data.union("clauses", "authored_by"))
+    return re.compile(rf"\b(?:{words or '(?!)'})\s+(?:(?:the|det|den)\s+)?$", re.I)
 
 
 def org_token_ids(doc: Doc) -> set[int]:
@@ -315,7 +326,23 @@ def lead_actor(doc: Doc) -> str | None:
     if actor:
         return actor
     first = next((t for t in sent if t.is_alpha and t.lower_ not in _determiners()), None)
-    return first.text if first is not None and first.lower_ in _author_words() else None
+    if first is None:
+        return None
+    if first.lower_ in _author_words():
+        return first.text
+    nxt = sent.doc[first.i + 1] if first.i + 1 < sent.end else None
+    if nxt is not None and nxt.lower_ in _lead_verbs():  # "Utvalget anbefaler følgende tiltak:"
+        return first.text
+    return None
+
+
+@lru_cache(maxsize=1)
+def _lead_verbs() -> frozenset[str]:
+    """The verbs of a lead-in that announce measures ("anbefaler", "recommends"): actions.yaml `cue_lemmas`."""
+    out: set[str] = set()
+    for lang in language_data.LANGS:
+        out.update(language_data.theme(lang, "actions").get("cue_lemmas", {}))
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)
@@ -388,3 +415,75 @@ def dep_complement_subject(tok) -> str | None:
         if child.dep_ in ("ccomp", "xcomp") and child.pos_ in ("VERB", "AUX"):
             return dep_subject(child, passive=True)
     return None
+
+
+@lru_cache(maxsize=1)
+def _anaphors() -> dict[str, str]:
+    """Nouns that stand for an organisation named before ("Selskapet", "the company") -> the stem
+    that names its kind (clauses.yaml `anaphors`)."""
+    out: dict[str, str] = {}
+    for folder in ("common", *language_data.LANGS):
+        out.update(language_data.theme(folder, "clauses").get("anaphors", {}) or {})
+    return out
+
+
+def is_anaphor(word: str) -> bool:
+    """A noun that stands for an organisation named before ("Selskapet", "the company")."""
+    return re.sub(r"^the\s+", "", word.strip().casefold()) in _anaphors()
+
+
+def _names_kind(form: str, stem: str) -> bool:
+    """An organisation's name says it is of the kind `stem` ("Bergen kommune", "Miljødirektoratet";
+    not "Vestland fylkeskommune" for "kommune": that is a kind of its own)."""
+    if re.search(rf"\b{re.escape(stem)}", form):
+        return True
+    longer = [k for k in _anaphors().values() if k != stem and k.endswith(stem) and k in form]
+    return bool(re.search(rf"{re.escape(stem)}\w*$", form)) and not longer
+
+
+def resolve_actor(actor: str | None, pos: int, text: str, orgs: list[dict] | None,
+                  trail: list[tuple[int, str]]) -> str | None:
+    """The organisation an actor cell stands for, as the text names it: a noun that refers back
+    ("Selskapet", "Organisasjonen", "the company") is the organisation of that kind named last
+    before `pos` (one whose name holds the kind, "Bergen kommune"; one introduced by it,
+    "bedriften Nova Sea", "Miljøorganisasjonen Grønn Kyst"; else the last subject that named an
+    organisation); a phrase around one organisation ("Rederiet Havfrakt AS i Tromsø") is that
+    organisation. Other actors stay as they are."""
+    if not actor or not orgs:
+        return actor
+    forms = sorted({f for o in orgs for f in [o.get("name") or "", *(o.get("aliases") or [])] if len(f) > 2},
+                   key=len, reverse=True)
+    head = text[:pos]
+    stem = _anaphors().get(re.sub(r"^(?:the)\s+", "", actor.strip().casefold()))
+    if stem is not None:
+        last = None  # (position, form)
+        for f in forms:
+            own = _names_kind(f.casefold(), stem)
+            rx = re.compile(rf"\b{re.escape(f)}\b" if own else rf"\b\w*{re.escape(stem)}\w*\s+{re.escape(f)}\b", re.I)
+            for m in rx.finditer(head):
+                if last is None or m.start() > last[0]:
+                    last = (m.start(), f)
+        if last is not None:
+            return last[1]
+        for p, named in reversed([t for t in trail if t[0] < pos]):
+            inside = next((f for f in forms if re.search(rf"\b{re.escape(f)}\b", named, re.I)), None)
+            if inside:
+                return inside
+        for f in forms:  # no parse: the organisation that opened a sentence last ("Rederiet Nordlys AS planlegger ...")
+            for m in re.finditer(rf"(?:^|[.!?:]\s+|\n\s*)(?:\w+\s+)?({re.escape(f)})\b", head):
+                if last is None or m.start(1) > last[0]:
+                    last = (m.start(1), f)
+        return last[1] if last is not None else actor
+    inside = [(m, f) for f in forms if (m := re.search(rf"\b{re.escape(f)}\b", actor, re.I))]
+    if not inside or any(f.casefold() not in inside[0][1].casefold() for _, f in inside):
+        return actor  # no organisation, or several (a joint actor)
+    m, form = inside[0]
+    before, after = actor[: m.start()].split(), actor[m.end():].split()
+    kind = not before or before[-1].islower() or any(k in before[-1].casefold() for k in _anaphors().values())
+    place = not after or after[0].casefold() in _prepositions()
+    return m.group(0) if kind and place else actor  # "Rederiet Havfrakt AS i Tromsø", not "Sintef Analyse"
+
+
+@lru_cache(maxsize=1)
+def _prepositions() -> frozenset[str]:
+    return frozenset(str(w) for w in language_data.union("actions", "prepositions"))

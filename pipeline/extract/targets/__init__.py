@@ -26,7 +26,7 @@ from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import make_row
 from pipeline.extract.common.statements import (
     actor_before, actor_trail, clause_at, cue_sentences, deadline_before, document_author, document_year, is_pronoun,
-    list_leads, named_subject, names_someone, org_token_ids, phrase_before, sentence_actor,
+    is_anaphor, list_leads, named_subject, names_someone, org_token_ids, phrase_before, resolve_actor, sentence_actor,
 )
 from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
 from pipeline.extract.quantities import in_range, with_default_currency
@@ -251,6 +251,9 @@ def _actor(cs, cue: Span, lex: dict) -> str | None:
     reporter = _reporter(sent, cue, lex)
     if reporter:
         return reporter
+    opener = next((t for t in sent if t.is_alpha), None)
+    if opener is not None and opener.i < cue.start and is_anaphor(opener.text):
+        return opener.text  # "Bedriften skal utvikle ... for å øke ...": the organisation named before (resolve_actor)
     subject = named_subject(cue[0], orgs)
     if subject and not is_pronoun(subject):
         return subject
@@ -324,7 +327,7 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
             row.update(target_fields(row["text"], quantities(cs.doc, ps, pe, cs.lang), doc_year, lex))
             if first is not None and row["metric"] is None:  # "..., 70 prosent innan 2040": the change named first
                 row.update(metric=first["metric"], direction=first["direction"])
-            row.update(actor=actor, source_rule=rule)
+            row.update(actor=resolve_actor(actor, row["start"], document.text, orgs, trail), source_rule=rule)
             rows.append(row)
             first = first or row
     return rows
