@@ -129,7 +129,10 @@ def states_target(words: list[str], verb_within: int) -> bool:
     """A change verb among the first `verb_within` words and "innen/by <year>" later on
     (a purpose clause, "investeringar ... innan 2030 for å kutte utslepp", is no target)."""
     change = _shared()["change_verbs"]
-    return any(w in change for w in words[:verb_within]) and any(
+    elided = any(w in _shared()["elided_change"] and words[i + 1:i + 2] in (["med"], ["til"])
+                 and any(c.isdigit() for x in words[i + 2:i + 6] for c in x)
+                 for i, w in enumerate(words[:verb_within + 2]))  # "må utslippene ned med 50 prosent"
+    return (elided or any(w in change for w in words[:verb_within])) and any(
         a in _shared()["deadline_words"] and is_year(b.rstrip(".")) for a, b in zip(words, words[1:]))
 
 

@@ -106,6 +106,9 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
     skip = set(lex["actor_skip"])
     # the parse where there is one (English model), else the words before the cue
     subject = dep_subject(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES)
+    own = subject_token(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES)
+    if own is not None and own.i < clause_start and doc[clause_start - 1].text == ":":
+        subject = None  # "Statsbudsjettet: Regjeringa foreslår ...": a label the parser took for the subject
     if subject is None:
         subject = phrase_before(doc, clause_start, cue.start, skip)
         raw = [t.lower_.lstrip("-–—") for t in doc[clause_start : cue.start] if not t.is_punct]
