@@ -29,7 +29,7 @@ from pipeline.extract.common.rows import cells, make_row
 from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
     actor_before, actor_trail, clause_at, cue_sentences, document_author, is_pronoun, lead_actor, org_token_ids,
-    resolve_actor, subject_token,
+    resolve_actor, sentence_actor, subject_token,
 )
 from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities import in_range
@@ -80,6 +80,8 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
     if family == "commit" and cue.label_ == "commit_budget":
         if not in_range(doc, sent.start_char, sent.end_char, ("money",)):
             return False  # a budget commitment names an amount
+    if cue.label_ == "commit_want" and cue.end < sent.end and doc[cue.end].lower_ in _shared()["state_verbs"]:
+        return False  # "We want to become the leading operator by 2030": an end state, a target (targets reads it)
     if cue.label_ in ("demand_verb", "commit_want", "propose_verb", "recommend_verb") and prev is not None:
         if _measure_relative(doc, sent, prev):
             return True  # "X er blant tiltakene som foreslås": X is proposed
@@ -179,6 +181,8 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
             if _announces_list(text, cue.end_char - sent.start_char):
                 continue  # "Direktoratet anbefaler følgende tiltak:": the items are the actions
             actor, addressee = actor_and_addressee(doc, sent, cue, lex, author, speaker)
+            if actor is None and i > 0 and not parts[i].coordinated and modality_of(cue.label_) not in _MODAL_FAMILIES:
+                actor = sentence_actor(sent, orgs)  # "Legeforeningen mener ..., men etterlyser ...": the sentence's subject
             if actor is None or is_pronoun(actor):  # passive, impersonal or a pronoun: the actor named before
                 before = named[0] or author or actor_before(trail, cs.offset + sent.start_char)
                 commits = modality_of(cue.label_) == "commit" and addressee == actor

@@ -61,6 +61,7 @@ def _shared() -> dict:
         "modal_words": words("modal_words"),
         "change_verbs": words_of("targets", "increase_verbs") | words_of("targets", "decrease_verbs"),
         "elided_change": words_of("targets", "elided_change"),
+        "state_verbs": words("state_verbs"),
         "deadline_words": frozenset(w for w in language_data.union("dates", "deadline_words") if " " not in w),
         "agent_prepositions": words("agent_prepositions"),
         "infinitive_markers": words("infinitive_markers"),

@@ -479,7 +479,8 @@ def resolve_actor(actor: str | None, pos: int, text: str, orgs: list[dict] | Non
         return actor  # no organisation, or several (a joint actor)
     m, form = inside[0]
     before, after = actor[: m.start()].split(), actor[m.end():].split()
-    kind = not before or before[-1].islower() or any(k in before[-1].casefold() for k in _anaphors().values())
+    kind = not before or before[-1].islower() or any(k in before[-1].casefold() for k in _anaphors().values()) \
+        or bool(re.fullmatch(r"\w+-[a-z]+", before[-1]))  # "Oslo-listed Hydra Grid ASA"
     place = not after or after[0].casefold() in _prepositions()
     return m.group(0) if kind and place else actor  # "Rederiet Havfrakt AS i Tromsø", not "Sintef Analyse"
 

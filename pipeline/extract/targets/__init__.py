@@ -63,6 +63,8 @@ def _shared() -> dict:
         "value_after": re.compile(rf"\b({after})\s+(?:\w+\s+){{0,3}}$", re.I),
         "goal_owner": [re.compile(r, re.I) for r in language_data.union("targets", "goal_owner")],
         "determiners": frozenset(language_data.union("clauses", "determiners")),
+        "aim_verbs": frozenset(language_data.union("actions", "aim_verbs")),
+        "infinitive_markers": frozenset(language_data.union("actions", "infinitive_markers")),
         "period": re.compile("|".join(f"(?:{r})" for r in language_data.union("targets", "period") or ["(?!)"]), re.I),
         "clause_year": re.compile(rf"\b(?:{'|'.join(language_data.union('targets', 'clause_year_words'))})\s+$", re.I),
         "modal_after": re.compile(rf",?\s+(?:\w+\s+)?(?:{'|'.join(language_data.union('targets', 'modals'))})\b", re.I),
@@ -140,6 +142,10 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
         return False  # a word of an end state in passing, not a stated one
     if lex["_conditional"].search(before):
         return False
+    if label == "goal_aim":
+        nxt = next((t for t in doc[cue.end : sent.end] if t.lower_ not in _shared()["infinitive_markers"]), None)
+        if nxt is not None and nxt.lower_ in _shared()["aim_verbs"]:
+            return False  # "aims to present a white paper": a plan to act, an action (actions reads it)
     if label in ("change_to", "change_by_year") and _shared()["period"].search(doc[clause_start : sent.end].text) \
             and not (words & set(lex["modals"]) or lex["_goal_words"].search(sent.text)):
         return False  # "cut its emissions by 12 percent between 2020 and 2025": a report of that period
