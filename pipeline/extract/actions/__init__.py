@@ -167,8 +167,7 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
             continue
         text = sent.text
         parts = clauses.split(text, cs.lang, lex["_verbs"])
-        speaker = clauses.attribution(text, cs.lang) or (
-            clauses.attribution(doc.text, cs.lang) if clauses.is_quote(doc.text, cs.lang) else None)
+        speaker = clauses.attribution(text, cs.lang) or clauses.quote_speaker(doc.text, sent.start_char, cs.lang)
         done: set[int] = set()
         for cue in cues:
             i = clause_at(text, cue.start_char - sent.start_char, parts)

@@ -117,6 +117,25 @@ def opens_quote(text: str, lang: str | None) -> int | None:
     return found
 
 
+def quote_speaker(text: str, start: int, lang: str | None) -> str | None:
+    """The speaker of the direct speech that the sentence starting at `start` of the paragraph
+    `text` belongs to: the attribution after it ("– A. B. C, sier X."), when a quote is open there
+    (the paragraph opens with a quote dash, or one opens before the sentence: "... transport.– Vi
+    skal ..."). A sentence after the quote's attribution ("..., sier X. Departementet skriver ...")
+    has none."""
+    r = rules(lang)
+    if not r["attribution"].search(text, start):
+        return None
+    before = text[: start + 3]
+    if not (r["quote"].match(text) or any(True for _ in r["quote_inside"].finditer(before))):
+        return None
+    closed = [m.start() for m in r["attribution"].finditer(text[:start])]  # a quote attributed before this sentence
+    opened = [m.end() for m in r["quote_inside"].finditer(before)] or [0]
+    if closed and not any(o >= min(closed) for o in opened):
+        return None
+    return attribution(text[start:], lang)
+
+
 def attribution(text: str, lang: str | None) -> str | None:
     """Who is quoted: the words after "sa"/"sier"/"says" up to the next comma or full stop."""
     m = rules(lang)["attribution"].search(text)
