@@ -280,6 +280,39 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
     return rows
 
 
+def _counted_rows(document: AnalysedDocument, author: str | None) -> tuple[list[tuple[int, int]], list[dict]]:
+    """Measures counted in running text after a sentence that announces them ("We propose three
+    measures. First, a state guarantee scheme ... Second, faster licensing ..."): one row per
+    counted sentence, its actor the announcer's. Returns the announcing sentences' spans (no rows
+    of their own) and the rows."""
+    leads, rows = [], []
+    for offset, seg, doc in document.parts:
+        lex = _lex(seg.lang)
+        text = doc.text
+        actor = None
+        for s, e in sentences(text):
+            stext = text[s:e].strip()
+            m = lex["_sequence_lead"].match(stext)
+            if m:
+                actor = _as_actor(m.group("actor").strip(), lex, author, None) or author
+                leads.append((offset + s, offset + e))
+                continue
+            item = lex["_sequence_item"].match(text, s) if actor is not None else None
+            if item is None:
+                if actor is not None and not stext:
+                    continue
+                actor = None
+                continue
+            ss, se = clauses.trim(text, item.end(), e, seg.lang)
+            span = doc.char_span(ss, se, alignment_mode="expand")
+            verb = action_verb(doc, span.start, span.end, None, lex) if span is not None else None
+            row = _row(offset, doc, ss, se, text, verb=verb, actor=actor, addressee=None, modality="propose",
+                       rule="counted")
+            if row:
+                rows.append(row)
+    return leads, rows
+
+
 def _phase_row(offset: int, doc: Doc, lex: dict, author: str | None) -> list[dict]:
     """A row of a phase table ("Fase 1 | Etablering av kompetanse- og nettverkshub"): each
     cell after the phase label is an action."""
@@ -306,7 +339,9 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
     "Rapporten"/"vi" resolve to the organisation that wrote it."""
     author = document_author(document, orgs)
     rows = _item_rows(document, author)
-    covered = [(r["start"], r["end"]) for r in rows]
+    leads, counted = _counted_rows(document, author)
+    rows += counted
+    covered = [(r["start"], r["end"]) for r in rows] + leads
     rows += _cue_rows(document, author, covered)
     seen, out = set(), []
     trail = actor_trail(document) if orgs else []

@@ -26,6 +26,8 @@ def _lex(lang: str | None) -> dict:
     lex["_leads"] = {m: re.compile(p, re.I) for m, p in lex["list_leads"].items()}
     lex["_lead_negative"] = re.compile(lex["list_lead_negative"], re.I)
     lex["_proposal_owner"] = re.compile(lex["proposal_owner"])
+    lex["_sequence_lead"] = re.compile(lex["sequence_lead"], re.I)
+    lex["_sequence_item"] = re.compile(lex["sequence_item"])
     return lex
 
 

@@ -432,6 +432,10 @@ def is_anaphor(word: str) -> bool:
     return re.sub(r"^the\s+", "", word.strip().casefold()) in _anaphors()
 
 
+_JOINERS = frozenset({"og", "and", "&", "samt"})
+_NUMBERING = re.compile(r"^\(?\d{1,2}[.)]\s+")
+
+
 def _names_kind(form: str, stem: str) -> bool:
     """An organisation's name says it is of the kind `stem` ("Bergen kommune", "Miljødirektoratet";
     not "Vestland fylkeskommune" for "kommune": that is a kind of its own)."""
@@ -449,6 +453,8 @@ def resolve_actor(actor: str | None, pos: int, text: str, orgs: list[dict] | Non
     "bedriften Nova Sea", "Miljøorganisasjonen Grønn Kyst"; else the last subject that named an
     organisation); a phrase around one organisation ("Rederiet Havfrakt AS i Tromsø") is that
     organisation. Other actors stay as they are."""
+    if actor:
+        actor = _NUMBERING.sub("", actor) or actor  # "1. Abelia støtter ...": the item's number is no part of it
     if not actor or not orgs:
         return actor
     forms = sorted({f for o in orgs for f in [o.get("name") or "", *(o.get("aliases") or [])] if len(f) > 2},
@@ -479,6 +485,8 @@ def resolve_actor(actor: str | None, pos: int, text: str, orgs: list[dict] | Non
         return actor  # no organisation, or several (a joint actor)
     m, form = inside[0]
     before, after = actor[: m.start()].split(), actor[m.end():].split()
+    if any(w.casefold().strip(",") in _JOINERS or w.endswith(",") for w in before):
+        return actor  # a joint actor ("Regjeringen og Venstre")
     kind = not before or before[-1].islower() or any(k in before[-1].casefold() for k in _anaphors().values()) \
         or bool(re.fullmatch(r"\w+-[a-z]+", before[-1]))  # "Oslo-listed Hydra Grid ASA"
     place = not after or after[0].casefold() in _prepositions()
