@@ -29,7 +29,7 @@ from pipeline.extract.common.rows import cells, make_row
 from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
     actor_before, actor_trail, clause_at, cue_sentences, document_author, is_pronoun, lead_actor, org_token_ids,
-    resolve_actor, sentence_actor, subject_token,
+    document_byline, is_first_person_singular, resolve_actor, sentence_actor, subject_token,
 )
 from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities import in_range
@@ -124,18 +124,20 @@ def _states_target(doc: Doc, sent: Span, cue: Span) -> bool:
     end = cue.end
     while end < sent.end and doc[end].text not in (",", ";", "–", ":"):
         end += 1
-    return states_target([t.lower_ for t in doc[cue.start:end]], len(cue) + 2)
+    return states_target([t.lower_ for t in doc[cue.start:end]], len(cue) + 2, by_percent=True)
 
 
-def states_target(words: list[str], verb_within: int) -> bool:
+def states_target(words: list[str], verb_within: int, by_percent: bool = False) -> bool:
     """A change verb among the first `verb_within` words and "innen/by <year>" later on
-    (a purpose clause, "investeringar ... innan 2030 for å kutte utslepp", is no target)."""
+    (a purpose clause, "investeringar ... innan 2030 for å kutte utslepp", is no target); with
+    `by_percent`, also a change by a percentage ("vi skal kutte energibruken med 20 prosent")."""
     change = _shared()["change_verbs"]
     elided = any(w in _shared()["elided_change"] and words[i + 1:i + 2] in (["med"], ["til"])
                  and any(c.isdigit() for x in words[i + 2:i + 6] for c in x)
                  for i, w in enumerate(words[:verb_within + 2]))  # "må utslippene ned med 50 prosent"
-    return (elided or any(w in change for w in words[:verb_within])) and any(
-        a in _shared()["deadline_words"] and is_year(b.rstrip(".")) for a, b in zip(words, words[1:]))
+    percent = by_percent and any(w in _shared()["percent_words"] or w.endswith("%") for w in words)
+    return (elided or any(w in change for w in words[:verb_within])) and (percent or any(
+        a in _shared()["deadline_words"] and is_year(b.rstrip(".")) for a, b in zip(words, words[1:])))
 
 
 def _measure_relative(doc: Doc, sent: Span, prev) -> bool:
@@ -345,10 +347,13 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
     rows += _cue_rows(document, author, covered)
     seen, out = set(), []
     trail = actor_trail(document) if orgs else []
+    byline = document_byline(document)
     for r in sorted(rows, key=lambda r: (r["start"], r["end"])):
         if (r["start"], r["end"]) in seen:
             continue
         seen.add((r["start"], r["end"]))
         r["actor"] = resolve_actor(r["actor"], r["start"], document.text, orgs, trail)
+        if byline and is_first_person_singular(r["actor"]):
+            r["actor"] = byline  # "Jeg foreslår ..." in an op-ed: its author
         out.append(r)
     return out

@@ -116,6 +116,9 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
             raw = raw[1:]
         if subject and (re.search(r"\d", subject) or (raw and raw[0] in lex["prepositions"])):
             subject = None  # "i den sammenhengen må X ...": the subject follows the modal
+    if subject and family == "commit" and (subject.split()[0].lower() in _shared()["indefinites"] or (
+            own is not None and any(c.lower_ in _shared()["indefinites"] for c in own.lefts))):
+        subject = None  # "Et nytt program skal sikre ...": a thing, whose owner is named before
     if family in _MODAL_FAMILIES:
         # the speaker recommends; the subject of the modal is who should act
         actor = None

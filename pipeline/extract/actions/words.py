@@ -64,6 +64,8 @@ def _shared() -> dict:
         "change_verbs": words_of("targets", "increase_verbs") | words_of("targets", "decrease_verbs"),
         "elided_change": words_of("targets", "elided_change"),
         "state_verbs": words("state_verbs"),
+        "indefinites": words("indefinite_articles"),
+        "percent_words": words("percent_words"),
         "deadline_words": frozenset(w for w in language_data.union("dates", "deadline_words") if " " not in w),
         "agent_prepositions": words("agent_prepositions"),
         "infinitive_markers": words("infinitive_markers"),

@@ -197,6 +197,28 @@ def _authored_by() -> re.Pattern:
     return re.compile(rf"\b(?:{words or '(?!)'})\s+(?:(?:the|det|den)\s+)?$", re.I)
 
 
+def document_byline(document: AnalysedDocument) -> str | None:
+    """The person a byline near the top names ("Av Kari Holm, forsker ved ...", "By Ingrid
+    Solberg, CEO of ..."): who "jeg"/"I" is in the text."""
+    m = _byline().search(document.text[:400])
+    return m.group(1) if m else None
+
+
+@lru_cache(maxsize=1)
+def _byline() -> re.Pattern:
+    words = "|".join(map(re.escape, language_data.union("clauses", "byline_words"))) or "(?!)"
+    return re.compile(rf"(?m)^\s*(?:{words})\s+((?:[A-ZÆØÅ][\w.-]+)(?:\s+[A-ZÆØÅ][\w.-]+){{1,3}})\s*(?:,|$)")
+
+
+def is_first_person_singular(word: str | None) -> bool:
+    return word is not None and word.strip() in _first_singular()
+
+
+@lru_cache(maxsize=1)
+def _first_singular() -> frozenset[str]:
+    return frozenset(language_data.union("clauses", "first_person_singular"))
+
+
 def org_token_ids(doc: Doc) -> set[int]:
     """Indices of tokens inside an organisation mention (model entities or our ruler)."""
     from pipeline.extract.organisations import SPANS_KEY as ORG_KEY

@@ -49,7 +49,7 @@ def _lex(lang: str | None) -> dict:
     lex["_context"] = re.compile(lex["goal_context"], re.I)
     lex["_forecast"] = re.compile(lex["forecast"], re.I)
     lex["_conditional"] = re.compile(lex["conditional"], re.I)
-    for key in ("own_undertakings", "criticism", "spending", "goal_words", "requests"):
+    for key in ("own_undertakings", "criticism", "spending", "goal_words", "requests", "budget_words"):
         lex["_" + key] = re.compile(lex[key], re.I)
     return lex
 
@@ -127,6 +127,8 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
         return False  # a forecast, unless of one's own project ("The expansion is expected to ... by 2028")
     if label in ("goal_is", "goal_set") and lex["_criticism"].search(sent.text):
         return False  # someone else's goal criticised: their statement is elsewhere
+    if label in ("goal_is", "goal_set") and any(t.lower_ in lex["support_verbs"] for t in doc[max(sent.start, cue.start - 3) : cue.start]):
+        return False  # "We support the aim of ...": someone else's goal, stated elsewhere
     words = {t.lower_ for t in doc[clause_start : sent.end]}
     upto = {t.lower_ for t in doc[clause_start : cue.end]}  # the cue's clause up to the cue
     if label == "value_in_year" and upto & set(lex["past_markers"]) and not upto & set(lex["modals"]) \
@@ -160,6 +162,10 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
             return False
     if label == "value_in_year" and not lex["_context"].search(sent.text):
         return False
+    if label in ("change_to", "change_by_year", "value_in_year") and lex["_budget_words"].search(doc[clause_start : cue.end].text) and \
+            any(t.lower_ in lex["proposal_verbs"] for t in doc[sent.start : cue.start]) and \
+            in_range(doc, cue.start_char, sent.end_char, ("money",)) and not lex["_goal_words"].search(sent.text):
+        return False  # "foreslår å øke støtten til 600 millioner kroner i 2027": a budget proposal (actions reads it)
     if label == "change_to" and _money_at(cue, sent):
         future = [y for y in years(sent.text) if doc_year is None or y > doc_year]
         if not future:
