@@ -140,6 +140,8 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
     if label in ("change_to", "change_by_year") and cue[0].lower_ in lex["participles"] and \
             not (words & set(lex["modals"]) or lex["_goal_words"].search(sent.text)):
         return False  # "Eksporten har økt med 30 prosent": a change that happened
+    if label == "end_state" and any(t.lower_ in lex["examined"] for t in doc[max(sent.start, cue.start - 8) : cue.start]):
+        return False  # "et utvalg som skal se på hvordan havnene kan bli utslippsfrie": examined, not stated
     if label == "end_state" and not (words & set(lex["modals"]) or years(sent.text) or 3 <= len(sent) <= 8):
         return False  # a word of an end state in passing, not a stated one
     if lex["_conditional"].search(before):
@@ -263,7 +265,7 @@ def _actor(cs, cue: Span, lex: dict) -> str | None:
     reporter = _reporter(sent, cue, lex)
     if reporter:
         return reporter
-    opener = next((t for t in sent if t.is_alpha), None)
+    opener = next((t for t in sent if t.is_alpha and t.lower_ not in _shared()["determiners"]), None)
     if opener is not None and opener.i < cue.start and is_anaphor(opener.text):
         return opener.text  # "Bedriften skal utvikle ... for å øke ...": the organisation named before (resolve_actor)
     subject = named_subject(cue[0], orgs)
