@@ -18,6 +18,9 @@ def _rows(analyse_text, text, **kw):
         # cases are the corpus pipeline/extract/actions/corpus/)
         "Norway unveils plan to cut emissions",
         "According to a report, demand will triple in the coming years.",
+        # issue 20: a plan or strategy as the subject states its purpose (the parse names it as the subject)
+        "Regjeringen legger fram en ny strategi for fiskeflåten. Strategien skal styrke rekrutteringen til fiskeflåten i nord.",
+        "Handlingsplanen skal sikre flere læreplasser i hele landet og bedre samarbeid med bedriftene.",
     ],
 )
 def test_no_action(analyse_text, text):

@@ -124,7 +124,10 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
         actor = None
         for t in doc[sent.start : cue.start]:
             if t.lower_ in lex["opinion_verbs"]:
-                actor = _as_actor(phrase_before(doc, sent.start, t.i, skip), lex, author, speaker)  # "Vi meiner ..."
+                # "Fiskarlaget er nøgd med planen, men meiner at ...": the subject ends before its auxiliary
+                aux = next((w for w in doc[sent.start : t.i] if w.lower_ in _shared()["auxiliaries"] and w.i > sent.start), None)
+                phrase = phrase_before(doc, sent.start, aux.i if aux is not None else t.i, skip)
+                actor = _as_actor(phrase, lex, author, speaker)  # "Vi meiner ..."
                 break
         actor = actor or speaker
         if cue.label_ == "must_necessary":

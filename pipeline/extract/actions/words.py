@@ -65,6 +65,7 @@ def _shared() -> dict:
         "elided_change": words_of("targets", "elided_change"),
         "state_verbs": words("state_verbs"),
         "indefinites": words("indefinite_articles"),
+        "auxiliaries": frozenset(language_data.union("clauses", "auxiliaries")),
         "percent_words": words("percent_words"),
         "deadline_words": frozenset(w for w in language_data.union("dates", "deadline_words") if " " not in w),
         "agent_prepositions": words("agent_prepositions"),

@@ -449,6 +449,13 @@ def _anaphors() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def _unnamed_kinds() -> frozenset[str]:
+    """Kinds an organisation's name seldom says ("Havfrakt AS" is a company): clauses.yaml
+    `unnamed_kinds`. For these, "Selskapet" may stand for the last organisation named as a subject."""
+    return frozenset(language_data.union("clauses", "unnamed_kinds"))
+
+
 def is_anaphor(word: str) -> bool:
     """A noun that stands for an organisation named before ("Selskapet", "the company")."""
     return re.sub(r"^the\s+", "", word.strip().casefold()) in _anaphors()
@@ -493,6 +500,8 @@ def resolve_actor(actor: str | None, pos: int, text: str, orgs: list[dict] | Non
                     last = (m.start(), f)
         if last is not None:
             return last[1]
+        if stem not in _unnamed_kinds():
+            return actor  # "The municipality has asked ...": no municipality named before, none guessed
         for p, named in reversed([t for t in trail if t[0] < pos]):
             inside = next((f for f in forms if re.search(rf"\b{re.escape(f)}\b", named, re.I)), None)
             if inside:
