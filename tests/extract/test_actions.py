@@ -18,6 +18,9 @@ def _rows(analyse_text, text, **kw):
         # cases are the corpus pipeline/extract/actions/corpus/)
         "Norway unveils plan to cut emissions",
         "According to a report, demand will triple in the coming years.",
+        # issue 20: a plan or strategy as the subject states its purpose (the parse names it as the subject)
+        "Regjeringen legger fram en ny strategi for fiskeflåten. Strategien skal styrke rekrutteringen til fiskeflåten i nord.",
+        "Handlingsplanen skal sikre flere læreplasser i hele landet og bedre samarbeid med bedriftene.",
     ],
 )
 def test_no_action(analyse_text, text):
@@ -85,3 +88,32 @@ def test_actor_from_the_parse(analyse_text, text, expected):
 def test_named_actor_commitment_from_the_parse(analyse_text, text, expected):
     _, rows = _rows(analyse_text, text)
     assert [(r["text"], r["actor"], r["source_rule"]) for r in rows] == expected
+
+
+# issue 20: rules that read the parse (the corpus runs without one)
+@pytest.mark.parametrize(
+    "text,want",
+    [
+        # a thing introduced with an indefinite article is not who commits: the actor named before
+        ("Regjeringen vil styrke beredskapen i kommunene. Et nytt program skal sikre reservestrøm i alle kommuner.",
+         ["Regjeringen", "Regjeringen"]),
+        ("The Government will strengthen preparedness in the municipalities. A new fund will support small companies"
+         " that want to invest.", ["Government", "Government"]),
+        # a label before the sentence is not its subject
+        ("Statsbudsjettet: Regjeringa foreslår å løyve midlar til nye fiskerihamner i Finnmark og Troms.", ["Regjeringa"]),
+        ("Budsjett 2027: Regjeringen foreslår å øke støtten til Enova med 300 millioner kroner.", ["Regjeringen"]),
+        # "plans to" after a named company (the tagger may read "plans" as a plural noun); a descriptive
+        # adjective before the name is no part of the actor
+        ("Norwegian steelmaker Fjordstål AS plans to build a hydrogen-based steel plant in the north of the country,"
+         " the company said on Monday.", ["Fjordstål AS"]),
+        ("Bergen-based Havkraft AS plans to build a new test centre for floating wind turbines near the city,"
+         " the company said.", ["Havkraft AS"]),
+    ],
+)
+def test_actor_with_a_parse(analyse_text, text, want):
+    from pipeline.extract import organisations
+
+    document = analyse_text(text)
+    orgs = organisations.extract(document)[1]
+    _, rows = _rows(analyse_text, text, orgs=orgs)
+    assert [r["actor"] for r in rows] == want, [(r["text"], r["actor"]) for r in rows]

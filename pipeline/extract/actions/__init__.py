@@ -29,7 +29,7 @@ from pipeline.extract.common.rows import cells, make_row
 from pipeline.extract.common.sentences import sentences
 from pipeline.extract.common.statements import (
     actor_before, actor_trail, clause_at, cue_sentences, document_author, is_pronoun, lead_actor, org_token_ids,
-    subject_token,
+    document_byline, is_first_person_singular, resolve_actor, sentence_actor, subject_token,
 )
 from pipeline.extract.common.years import is_year
 from pipeline.extract.quantities import in_range
@@ -56,7 +56,7 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
     if prev is not None and (prev.lower_ in _shared()["past"] or prev.lower_ in lex["negations"]):
         return False
     if doc.has_annotation("POS") and cue.label_ in _VERB_CUES and cue[0].pos_ not in ("VERB", "AUX") and \
-            (doc.lang_ == "en" or (prev is not None and prev.pos_ == "DET")):
+            (doc.lang_ == "en" or (prev is not None and prev.pos_ == "DET")) and not _named_plans(cue, prev, lex):
         return False  # "unveils plan to", "demand will triple": a noun, not the cue verb
     if cue[0].lower_.endswith("ed") and (prev is None or prev.lower_ not in _shared()["perfect"]) \
             and cue.label_ != "commit_promise":
@@ -80,6 +80,8 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
     if family == "commit" and cue.label_ == "commit_budget":
         if not in_range(doc, sent.start_char, sent.end_char, ("money",)):
             return False  # a budget commitment names an amount
+    if cue.label_ == "commit_want" and cue.end < sent.end and doc[cue.end].lower_ in _shared()["state_verbs"]:
+        return False  # "We want to become the leading operator by 2030": an end state, a target (targets reads it)
     if cue.label_ in ("demand_verb", "commit_want", "propose_verb", "recommend_verb") and prev is not None:
         if _measure_relative(doc, sent, prev):
             return True  # "X er blant tiltakene som foreslås": X is proposed
@@ -109,21 +111,33 @@ def keep_cue(doc: Doc, sent: Span, cue: Span, lex: dict, orgs: set[int]) -> bool
     return True
 
 
+def _named_plans(cue: Span, prev, lex: dict) -> bool:
+    """"Fjordstål AS plans to build ...", "The company intends to ...": the cue verb after a named
+    subject, which a tagger may read as a plural noun."""
+    return cue.label_ == "commit_want" and cue[0].lower_.endswith("s") and prev is not None and \
+        (prev.pos_ == "PROPN" or prev.ent_type_ in ("ORG", "GPE", "PERSON") or bool(lex["_commit_subject"].match(prev.lower_)))
+
+
 def _states_target(doc: Doc, sent: Span, cue: Span) -> bool:
     """The cue's own verb changes a quantity by a deadline ("må reduseres med en halvpart innen
     2030", "vil halvere utslippene innen 2030"): a target, which targets reads."""
     end = cue.end
     while end < sent.end and doc[end].text not in (",", ";", "–", ":"):
         end += 1
-    return states_target([t.lower_ for t in doc[cue.start:end]], len(cue) + 2)
+    return states_target([t.lower_ for t in doc[cue.start:end]], len(cue) + 2, by_percent=True)
 
 
-def states_target(words: list[str], verb_within: int) -> bool:
+def states_target(words: list[str], verb_within: int, by_percent: bool = False) -> bool:
     """A change verb among the first `verb_within` words and "innen/by <year>" later on
-    (a purpose clause, "investeringar ... innan 2030 for å kutte utslepp", is no target)."""
+    (a purpose clause, "investeringar ... innan 2030 for å kutte utslepp", is no target); with
+    `by_percent`, also a change by a percentage ("vi skal kutte energibruken med 20 prosent")."""
     change = _shared()["change_verbs"]
-    return any(w in change for w in words[:verb_within]) and any(
-        a in _shared()["deadline_words"] and is_year(b.rstrip(".")) for a, b in zip(words, words[1:]))
+    elided = any(w in _shared()["elided_change"] and words[i + 1:i + 2] in (["med"], ["til"])
+                 and any(c.isdigit() for x in words[i + 2:i + 6] for c in x)
+                 for i, w in enumerate(words[:verb_within + 2]))  # "må utslippene ned med 50 prosent"
+    percent = by_percent and any(w in _shared()["percent_words"] or w.endswith("%") for w in words)
+    return (elided or any(w in change for w in words[:verb_within])) and (percent or any(
+        a in _shared()["deadline_words"] and is_year(b.rstrip(".")) for a, b in zip(words, words[1:])))
 
 
 def _measure_relative(doc: Doc, sent: Span, prev) -> bool:
@@ -155,8 +169,7 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
             continue
         text = sent.text
         parts = clauses.split(text, cs.lang, lex["_verbs"])
-        speaker = clauses.attribution(text, cs.lang) or (
-            clauses.attribution(doc.text, cs.lang) if clauses.is_quote(doc.text, cs.lang) else None)
+        speaker = clauses.attribution(text, cs.lang) or clauses.quote_speaker(doc.text, sent.start_char, cs.lang)
         done: set[int] = set()
         for cue in cues:
             i = clause_at(text, cue.start_char - sent.start_char, parts)
@@ -166,7 +179,11 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
             chain = [i]
             while chain[-1] + 1 < len(parts) and parts[chain[-1] + 1].coordinated:
                 chain.append(chain[-1] + 1)
+            if _announces_list(text, cue.end_char - sent.start_char):
+                continue  # "Direktoratet anbefaler følgende tiltak:": the items are the actions
             actor, addressee = actor_and_addressee(doc, sent, cue, lex, author, speaker)
+            if actor is None and i > 0 and not parts[i].coordinated and modality_of(cue.label_) not in _MODAL_FAMILIES:
+                actor = sentence_actor(sent, orgs)  # "Legeforeningen mener ..., men etterlyser ...": the sentence's subject
             if actor is None or is_pronoun(actor):  # passive, impersonal or a pronoun: the actor named before
                 before = named[0] or author or actor_before(trail, cs.offset + sent.start_char)
                 commits = modality_of(cue.label_) == "commit" and addressee == actor
@@ -190,6 +207,12 @@ def _cue_rows(document: AnalysedDocument, author: str | None, covered: list[tupl
                 if row:
                     rows.append(row)
     return rows
+
+
+def _announces_list(text: str, after: int) -> bool:
+    """A lead-in sentence that ends in ":" with at most three words after its cue."""
+    rest = text[after:].strip()
+    return rest.endswith(":") and len(rest[:-1].split()) <= 3
 
 
 def _lead(text: str, lex: dict, heading: bool) -> str | None:
@@ -259,6 +282,39 @@ def _item_rows(document: AnalysedDocument, author: str | None) -> list[dict]:
     return rows
 
 
+def _counted_rows(document: AnalysedDocument, author: str | None) -> tuple[list[tuple[int, int]], list[dict]]:
+    """Measures counted in running text after a sentence that announces them ("We propose three
+    measures. First, a state guarantee scheme ... Second, faster licensing ..."): one row per
+    counted sentence, its actor the announcer's. Returns the announcing sentences' spans (no rows
+    of their own) and the rows."""
+    leads, rows = [], []
+    for offset, seg, doc in document.parts:
+        lex = _lex(seg.lang)
+        text = doc.text
+        actor = None
+        for s, e in sentences(text):
+            stext = text[s:e].strip()
+            m = lex["_sequence_lead"].match(stext)
+            if m:
+                actor = _as_actor(m.group("actor").strip(), lex, author, None) or author
+                leads.append((offset + s, offset + e))
+                continue
+            item = lex["_sequence_item"].match(text, s) if actor is not None else None
+            if item is None:
+                if actor is not None and not stext:
+                    continue
+                actor = None
+                continue
+            ss, se = clauses.trim(text, item.end(), e, seg.lang)
+            span = doc.char_span(ss, se, alignment_mode="expand")
+            verb = action_verb(doc, span.start, span.end, None, lex) if span is not None else None
+            row = _row(offset, doc, ss, se, text, verb=verb, actor=actor, addressee=None, modality="propose",
+                       rule="counted")
+            if row:
+                rows.append(row)
+    return leads, rows
+
+
 def _phase_row(offset: int, doc: Doc, lex: dict, author: str | None) -> list[dict]:
     """A row of a phase table ("Fase 1 | Etablering av kompetanse- og nettverkshub"): each
     cell after the phase label is an action."""
@@ -285,12 +341,19 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
     "Rapporten"/"vi" resolve to the organisation that wrote it."""
     author = document_author(document, orgs)
     rows = _item_rows(document, author)
-    covered = [(r["start"], r["end"]) for r in rows]
+    leads, counted = _counted_rows(document, author)
+    rows += counted
+    covered = [(r["start"], r["end"]) for r in rows] + leads
     rows += _cue_rows(document, author, covered)
     seen, out = set(), []
+    trail = actor_trail(document) if orgs else []
+    byline = document_byline(document)
     for r in sorted(rows, key=lambda r: (r["start"], r["end"])):
         if (r["start"], r["end"]) in seen:
             continue
         seen.add((r["start"], r["end"]))
+        r["actor"] = resolve_actor(r["actor"], r["start"], document.text, orgs, trail)
+        if byline and is_first_person_singular(r["actor"]):
+            r["actor"] = byline  # "Jeg foreslår ..." in an op-ed: its author
         out.append(r)
     return out

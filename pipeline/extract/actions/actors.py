@@ -106,6 +106,9 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
     skip = set(lex["actor_skip"])
     # the parse where there is one (English model), else the words before the cue
     subject = dep_subject(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES)
+    own = subject_token(cue[0], passive=modality_of(cue.label_) in _MODAL_FAMILIES)
+    if own is not None and own.i < clause_start and doc[clause_start - 1].text == ":":
+        subject = None  # "Statsbudsjettet: Regjeringa foreslår ...": a label the parser took for the subject
     if subject is None:
         subject = phrase_before(doc, clause_start, cue.start, skip)
         raw = [t.lower_.lstrip("-–—") for t in doc[clause_start : cue.start] if not t.is_punct]
@@ -113,12 +116,18 @@ def actor_and_addressee(doc: Doc, sent: Span, cue: Span, lex: dict, author: str 
             raw = raw[1:]
         if subject and (re.search(r"\d", subject) or (raw and raw[0] in lex["prepositions"])):
             subject = None  # "i den sammenhengen må X ...": the subject follows the modal
+    if subject and family == "commit" and (subject.split()[0].lower() in _shared()["indefinites"] or (
+            own is not None and any(c.lower_ in _shared()["indefinites"] for c in own.lefts))):
+        subject = None  # "Et nytt program skal sikre ...": a thing, whose owner is named before
     if family in _MODAL_FAMILIES:
         # the speaker recommends; the subject of the modal is who should act
         actor = None
         for t in doc[sent.start : cue.start]:
             if t.lower_ in lex["opinion_verbs"]:
-                actor = phrase_before(doc, sent.start, t.i, skip)
+                # "Fiskarlaget er nøgd med planen, men meiner at ...": the subject ends before its auxiliary
+                aux = next((w for w in doc[sent.start : t.i] if w.lower_ in _shared()["auxiliaries"] and w.i > sent.start), None)
+                phrase = phrase_before(doc, sent.start, aux.i if aux is not None else t.i, skip)
+                actor = _as_actor(phrase, lex, author, speaker)  # "Vi meiner ..."
                 break
         actor = actor or speaker
         if cue.label_ == "must_necessary":

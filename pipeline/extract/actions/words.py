@@ -26,6 +26,8 @@ def _lex(lang: str | None) -> dict:
     lex["_leads"] = {m: re.compile(p, re.I) for m, p in lex["list_leads"].items()}
     lex["_lead_negative"] = re.compile(lex["list_lead_negative"], re.I)
     lex["_proposal_owner"] = re.compile(lex["proposal_owner"])
+    lex["_sequence_lead"] = re.compile(lex["sequence_lead"], re.I)
+    lex["_sequence_item"] = re.compile(lex["sequence_item"])
     return lex
 
 
@@ -60,6 +62,11 @@ def _shared() -> dict:
         "recipient_prepositions": words("recipient_prepositions"),
         "modal_words": words("modal_words"),
         "change_verbs": words_of("targets", "increase_verbs") | words_of("targets", "decrease_verbs"),
+        "elided_change": words_of("targets", "elided_change"),
+        "state_verbs": words("state_verbs"),
+        "indefinites": words("indefinite_articles"),
+        "auxiliaries": frozenset(language_data.union("clauses", "auxiliaries")),
+        "percent_words": words("percent_words"),
         "deadline_words": frozenset(w for w in language_data.union("dates", "deadline_words") if " " not in w),
         "agent_prepositions": words("agent_prepositions"),
         "infinitive_markers": words("infinitive_markers"),

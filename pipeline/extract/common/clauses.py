@@ -37,6 +37,7 @@ def _rules(lang: str, verbs: tuple[str, ...]) -> dict:
         "label": re.compile(lex["label"]),
         "attribution": re.compile(lex["attribution"], re.I | re.S),
         "quote": re.compile(lex["quote"]),
+        "quote_inside": re.compile(lex["quote_inside"]),
     }
 
 
@@ -105,6 +106,34 @@ def is_quote(text: str, lang: str | None) -> bool:
     """Direct speech: an opening dash or a trailing "..., sa X" attribution."""
     r = rules(lang)
     return bool(r["quote"].match(text) or r["attribution"].search(text))
+
+
+def opens_quote(text: str, lang: str | None) -> int | None:
+    """Where direct speech opens inside `text` after a sentence end that lacks its space
+    ("... i næringstransport.– Vi skal ..."), else None."""
+    found = None
+    for m in rules(lang)["quote_inside"].finditer(text):
+        found = m.end()
+    return found
+
+
+def quote_speaker(text: str, start: int, lang: str | None) -> str | None:
+    """The speaker of the direct speech that the sentence starting at `start` of the paragraph
+    `text` belongs to: the attribution after it ("– A. B. C, sier X."), when a quote is open there
+    (the paragraph opens with a quote dash, or one opens before the sentence: "... transport.– Vi
+    skal ..."). A sentence after the quote's attribution ("..., sier X. Departementet skriver ...")
+    has none."""
+    r = rules(lang)
+    if not r["attribution"].search(text, start):
+        return None
+    before = text[: start + 3]
+    if not (r["quote"].match(text) or any(True for _ in r["quote_inside"].finditer(before))):
+        return None
+    closed = [m.start() for m in r["attribution"].finditer(text[:start])]  # a quote attributed before this sentence
+    opened = [m.end() for m in r["quote_inside"].finditer(before)] or [0]
+    if closed and not any(o >= min(closed) for o in opened):
+        return None
+    return attribution(text[start:], lang)
 
 
 def attribution(text: str, lang: str | None) -> str | None:

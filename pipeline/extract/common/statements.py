@@ -28,7 +28,9 @@ def _alt(key: str) -> str:
 @lru_cache(maxsize=1)
 def deadline_before() -> re.Pattern:
     """What stands before a deadline year ("innen utgangen av", "by the end of")."""
-    return re.compile(rf"\b(?:{_alt('deadline_words')})(?:\s+(?:{_alt('deadline_end_words')})\s+(?:{_alt('deadline_of')}))?\s+$", re.I)
+    end_of = rf"(?:{_alt('deadline_end_words')})\s+(?:{_alt('deadline_of')})"
+    return re.compile(rf"\b(?:(?:{_alt('deadline_words')})(?:\s+{end_of})?|(?:{_alt('deadline_period_words')})\s+{end_of})\s+$",
+                      re.I)
 
 
 @lru_cache(maxsize=1)
@@ -68,14 +70,32 @@ def statement_sentence(span: Span) -> Span:
     parser may cut a sentence before its deadline year or after a comma; the sentencizer does not."""
     sent = sentence_of(span)
     doc = span.doc
-    if not doc.has_annotation("DEP"):
-        return sent
     start, end = sent.start, sent.end
-    while start > 0 and not _ends_sentence(doc[start - 1]):
-        start = doc[start - 1].sent.start
-    while end < len(doc) and not _ends_sentence(doc[end - 1]):
-        end = doc[end].sent.end
+    if doc.has_annotation("DEP"):
+        while start > 0 and not _ends_sentence(doc[start - 1]):
+            start = doc[start - 1].sent.start
+        while end < len(doc) and not _ends_sentence(doc[end - 1]):
+            end = doc[end].sent.end
+    # "... innen 2030. I 2024 ble ...": the Norwegian tokenizer reads "2030." as an ordinal, and
+    # neither parser nor sentencizer ends the sentence there; a year with its full stop before a
+    # capitalised word does
+    for i in range(span.start, start, -1):
+        if _year_end(doc, i - 1):
+            start = i
+            break
+    for j in range(span.end - 1, end - 1):
+        if _year_end(doc, j):
+            end = j + 1
+            break
     return doc[start:end]
+
+
+def _year_end(doc: Doc, i: int) -> bool:
+    """Token `i` is a year with the sentence's full stop ("2030.") and a capitalised word follows."""
+    return i + 1 < len(doc) and bool(_YEAR_STOP.fullmatch(doc[i].text)) and doc[i + 1].is_title
+
+
+_YEAR_STOP = re.compile(r"(?:19|20)\d\d\.")
 
 
 def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int],
@@ -92,6 +112,8 @@ def cue_sentences(document: AnalysedDocument, key: str, order: dict[str, int],
         by_sent: dict[int, list[Span]] = {}
         sents: dict[int, Span] = {}
         for cue in sorted(found, key=lambda s: (s.start, -s.end, order.get(s.label_, len(order)))):
+            if any(_year_end(doc, i) for i in range(cue.start, cue.end - 1)):
+                continue  # "innen 2030. I 2024": across the end of a sentence
             sent = statement_sentence(cue)
             by_sent.setdefault(sent.start, []).append(cue)
             sents[sent.start] = sent
@@ -155,6 +177,9 @@ def document_author(document: AnalysedDocument, orgs: list[dict] | None = None) 
     if not found:
         return None
     found.sort()
+    by = _authored_by()
+    first = next((i for i, (s, _, _) in enumerate(found) if by.search(head, 0, s)), 0)  # "written by X": X wrote it
+    found = found[first:]
     names, end = [found[0][2]], found[0][1]
     for s, e, name in found[1:]:
         if s < end or not _LIST_JOIN.fullmatch(head[end:s]):
@@ -162,6 +187,36 @@ def document_author(document: AnalysedDocument, orgs: list[dict] | None = None) 
         names.append(name)
         end = e
     return ", ".join(names)
+
+
+@lru_cache(maxsize=1)
+def _authored_by() -> re.Pattern:
+    """The words before the organisation that wrote a document ("written by", "utarbeidet av"),
+    clauses.yaml `authored_by`, ending where the name starts."""
+    words = "|".join(r"\s+".join(map(re.escape, w.split())) for w in language_data.union("clauses", "authored_by"))
+    return re.compile(rf"\b(?:{words or '(?!)'})\s+(?:(?:the|det|den)\s+)?$", re.I)
+
+
+def document_byline(document: AnalysedDocument) -> str | None:
+    """The person a byline near the top names ("Av Kari Holm, forsker ved ...", "By Ingrid
+    Solberg, CEO of ..."): who "jeg"/"I" is in the text."""
+    m = _byline().search(document.text[:400])
+    return m.group(1) if m else None
+
+
+@lru_cache(maxsize=1)
+def _byline() -> re.Pattern:
+    words = "|".join(map(re.escape, language_data.union("clauses", "byline_words"))) or "(?!)"
+    return re.compile(rf"(?m)^\s*(?:{words})\s+((?:[A-ZÆØÅ][\w.-]+)(?:\s+[A-ZÆØÅ][\w.-]+){{1,3}})\s*(?:,|$)")
+
+
+def is_first_person_singular(word: str | None) -> bool:
+    return word is not None and word.strip() in _first_singular()
+
+
+@lru_cache(maxsize=1)
+def _first_singular() -> frozenset[str]:
+    return frozenset(language_data.union("clauses", "first_person_singular"))
 
 
 def org_token_ids(doc: Doc) -> set[int]:
@@ -293,7 +348,23 @@ def lead_actor(doc: Doc) -> str | None:
     if actor:
         return actor
     first = next((t for t in sent if t.is_alpha and t.lower_ not in _determiners()), None)
-    return first.text if first is not None and first.lower_ in _author_words() else None
+    if first is None:
+        return None
+    if first.lower_ in _author_words():
+        return first.text
+    nxt = sent.doc[first.i + 1] if first.i + 1 < sent.end else None
+    if nxt is not None and nxt.lower_ in _lead_verbs():  # "Utvalget anbefaler følgende tiltak:"
+        return first.text
+    return None
+
+
+@lru_cache(maxsize=1)
+def _lead_verbs() -> frozenset[str]:
+    """The verbs of a lead-in that announce measures ("anbefaler", "recommends"): actions.yaml `cue_lemmas`."""
+    out: set[str] = set()
+    for lang in language_data.LANGS:
+        out.update(language_data.theme(lang, "actions").get("cue_lemmas", {}))
+    return frozenset(out)
 
 
 @lru_cache(maxsize=1)
@@ -366,3 +437,93 @@ def dep_complement_subject(tok) -> str | None:
         if child.dep_ in ("ccomp", "xcomp") and child.pos_ in ("VERB", "AUX"):
             return dep_subject(child, passive=True)
     return None
+
+
+@lru_cache(maxsize=1)
+def _anaphors() -> dict[str, str]:
+    """Nouns that stand for an organisation named before ("Selskapet", "the company") -> the stem
+    that names its kind (clauses.yaml `anaphors`)."""
+    out: dict[str, str] = {}
+    for folder in ("common", *language_data.LANGS):
+        out.update(language_data.theme(folder, "clauses").get("anaphors", {}) or {})
+    return out
+
+
+@lru_cache(maxsize=1)
+def _unnamed_kinds() -> frozenset[str]:
+    """Kinds an organisation's name seldom says ("Havfrakt AS" is a company): clauses.yaml
+    `unnamed_kinds`. For these, "Selskapet" may stand for the last organisation named as a subject."""
+    return frozenset(language_data.union("clauses", "unnamed_kinds"))
+
+
+def is_anaphor(word: str) -> bool:
+    """A noun that stands for an organisation named before ("Selskapet", "the company")."""
+    return re.sub(r"^the\s+", "", word.strip().casefold()) in _anaphors()
+
+
+_JOINERS = frozenset({"og", "and", "&", "samt"})
+_NUMBERING = re.compile(r"^\(?\d{1,2}[.)]\s+")
+
+
+def _names_kind(form: str, stem: str) -> bool:
+    """An organisation's name says it is of the kind `stem` ("Bergen kommune", "Miljødirektoratet";
+    not "Vestland fylkeskommune" for "kommune": that is a kind of its own)."""
+    if re.search(rf"\b{re.escape(stem)}", form):
+        return True
+    longer = [k for k in _anaphors().values() if k != stem and k.endswith(stem) and k in form]
+    return bool(re.search(rf"{re.escape(stem)}\w*$", form)) and not longer
+
+
+def resolve_actor(actor: str | None, pos: int, text: str, orgs: list[dict] | None,
+                  trail: list[tuple[int, str]]) -> str | None:
+    """The organisation an actor cell stands for, as the text names it: a noun that refers back
+    ("Selskapet", "Organisasjonen", "the company") is the organisation of that kind named last
+    before `pos` (one whose name holds the kind, "Bergen kommune"; one introduced by it,
+    "bedriften Nova Sea", "Miljøorganisasjonen Grønn Kyst"; else the last subject that named an
+    organisation); a phrase around one organisation ("Rederiet Havfrakt AS i Tromsø") is that
+    organisation. Other actors stay as they are."""
+    if actor:
+        actor = _NUMBERING.sub("", actor) or actor  # "1. Abelia støtter ...": the item's number is no part of it
+    if not actor or not orgs:
+        return actor
+    forms = sorted({f for o in orgs for f in [o.get("name") or "", *(o.get("aliases") or [])] if len(f) > 2},
+                   key=len, reverse=True)
+    head = text[:pos]
+    stem = _anaphors().get(re.sub(r"^(?:the)\s+", "", actor.strip().casefold()))
+    if stem is not None:
+        last = None  # (position, form)
+        for f in forms:
+            own = _names_kind(f.casefold(), stem)
+            rx = re.compile(rf"\b{re.escape(f)}\b" if own else rf"\b\w*{re.escape(stem)}\w*\s+{re.escape(f)}\b", re.I)
+            for m in rx.finditer(head):
+                if last is None or m.start() > last[0]:
+                    last = (m.start(), f)
+        if last is not None:
+            return last[1]
+        if stem not in _unnamed_kinds():
+            return actor  # "The municipality has asked ...": no municipality named before, none guessed
+        for p, named in reversed([t for t in trail if t[0] < pos]):
+            inside = next((f for f in forms if re.search(rf"\b{re.escape(f)}\b", named, re.I)), None)
+            if inside:
+                return inside
+        for f in forms:  # no parse: the organisation that opened a sentence last ("Rederiet Nordlys AS planlegger ...")
+            for m in re.finditer(rf"(?:^|[.!?:]\s+|\n\s*)(?:\w+\s+)?({re.escape(f)})\b", head):
+                if last is None or m.start(1) > last[0]:
+                    last = (m.start(1), f)
+        return last[1] if last is not None else actor
+    inside = [(m, f) for f in forms if (m := re.search(rf"\b{re.escape(f)}\b", actor, re.I))]
+    if not inside or any(f.casefold() not in inside[0][1].casefold() for _, f in inside):
+        return actor  # no organisation, or several (a joint actor)
+    m, form = inside[0]
+    before, after = actor[: m.start()].split(), actor[m.end():].split()
+    if any(w.casefold().strip(",") in _JOINERS or w.endswith(",") for w in before):
+        return actor  # a joint actor ("Regjeringen og Venstre")
+    kind = not before or before[-1].islower() or any(k in before[-1].casefold() for k in _anaphors().values()) \
+        or bool(re.fullmatch(r"\w+-[a-z]+", before[-1]))  # "Oslo-listed Hydra Grid ASA"
+    place = not after or after[0].casefold() in _prepositions()
+    return m.group(0) if kind and place else actor  # "Rederiet Havfrakt AS i Tromsø", not "Sintef Analyse"
+
+
+@lru_cache(maxsize=1)
+def _prepositions() -> frozenset[str]:
+    return frozenset(str(w) for w in language_data.union("actions", "prepositions"))

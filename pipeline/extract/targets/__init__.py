@@ -26,7 +26,7 @@ from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import make_row
 from pipeline.extract.common.statements import (
     actor_before, actor_trail, clause_at, cue_sentences, deadline_before, document_author, document_year, is_pronoun,
-    list_leads, named_subject, names_someone, org_token_ids, phrase_before,
+    is_anaphor, list_leads, named_subject, names_someone, org_token_ids, phrase_before, resolve_actor, sentence_actor,
 )
 from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
 from pipeline.extract.quantities import in_range, with_default_currency
@@ -49,7 +49,7 @@ def _lex(lang: str | None) -> dict:
     lex["_context"] = re.compile(lex["goal_context"], re.I)
     lex["_forecast"] = re.compile(lex["forecast"], re.I)
     lex["_conditional"] = re.compile(lex["conditional"], re.I)
-    for key in ("own_undertakings", "criticism", "spending", "goal_words"):
+    for key in ("own_undertakings", "criticism", "spending", "goal_words", "requests", "budget_words"):
         lex["_" + key] = re.compile(lex[key], re.I)
     return lex
 
@@ -61,8 +61,14 @@ def _shared() -> dict:
     return {
         "metric_skip": frozenset(language_data.union("targets", "metric_skip")),
         "value_after": re.compile(rf"\b({after})\s+(?:\w+\s+){{0,3}}$", re.I),
-        "goal_owner": [re.compile(r, re.I) for lang in language_data.LANGS
-                       if (r := language_data.theme(lang, "targets").get("goal_owner"))],
+        "goal_owner": [re.compile(r, re.I) for r in language_data.union("targets", "goal_owner")],
+        "determiners": frozenset(language_data.union("clauses", "determiners")),
+        "aim_verbs": frozenset(language_data.union("actions", "aim_verbs")),
+        "infinitive_markers": frozenset(language_data.union("actions", "infinitive_markers")),
+        "period": re.compile("|".join(f"(?:{r})" for r in language_data.union("targets", "period") or ["(?!)"]), re.I),
+        "clause_year": re.compile(rf"\b(?:{'|'.join(language_data.union('targets', 'clause_year_words'))})\s+$", re.I),
+        "modal_after": re.compile(rf",?\s+(?:\w+\s+)?(?:{'|'.join(language_data.union('targets', 'modals'))})\b", re.I),
+        "joiner": re.compile(rf"[,;]\s*(?:(?:{'|'.join(language_data.union('targets', 'joiners'))})\s+)?$", re.I),
     }
 
 
@@ -121,6 +127,8 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
         return False  # a forecast, unless of one's own project ("The expansion is expected to ... by 2028")
     if label in ("goal_is", "goal_set") and lex["_criticism"].search(sent.text):
         return False  # someone else's goal criticised: their statement is elsewhere
+    if label in ("goal_is", "goal_set") and any(t.lower_ in lex["support_verbs"] for t in doc[max(sent.start, cue.start - 3) : cue.start]):
+        return False  # "We support the aim of ...": someone else's goal, stated elsewhere
     words = {t.lower_ for t in doc[clause_start : sent.end]}
     upto = {t.lower_ for t in doc[clause_start : cue.end]}  # the cue's clause up to the cue
     if label == "value_in_year" and upto & set(lex["past_markers"]) and not upto & set(lex["modals"]) \
@@ -132,10 +140,23 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
     if label in ("change_to", "change_by_year") and cue[0].lower_ in lex["participles"] and \
             not (words & set(lex["modals"]) or lex["_goal_words"].search(sent.text)):
         return False  # "Eksporten har økt med 30 prosent": a change that happened
+    if label == "end_state" and any(t.lower_ in lex["examined"] for t in doc[max(sent.start, cue.start - 8) : cue.start]):
+        return False  # "et utvalg som skal se på hvordan havnene kan bli utslippsfrie": examined, not stated
     if label == "end_state" and not (words & set(lex["modals"]) or years(sent.text) or 3 <= len(sent) <= 8):
         return False  # a word of an end state in passing, not a stated one
     if lex["_conditional"].search(before):
         return False
+    if label == "goal_aim":
+        nxt = next((t for t in doc[cue.end : sent.end] if t.lower_ not in _shared()["infinitive_markers"]), None)
+        if nxt is not None and nxt.lower_ in _shared()["aim_verbs"]:
+            return False  # "aims to present a white paper": a plan to act, an action (actions reads it)
+    if label in ("change_to", "change_by_year") and _shared()["period"].search(doc[clause_start : sent.end].text) \
+            and not (words & set(lex["modals"]) or lex["_goal_words"].search(sent.text)):
+        return False  # "cut its emissions by 12 percent between 2020 and 2025": a report of that period
+    if label in ("by_year", "end_state", "value_in_year", "from_year") and \
+            lex["_requests"].search(sent.text, 0, cue.start_char - sent.start_char) and \
+            not (upto & (lex["_increase"] | lex["_decrease"]) or lex["_goal_words"].search(sent.text)):
+        return False  # "Vi foreslår at departementet lager maler innen 2026": what someone asks for, an action
     if label == "become" and cue.start > sent.start and doc[cue.start - 1].lower_ in lex["expletives"]:
         return False  # "Det skal bli spennende": no one's goal
     if label in ("by_year", "change_by_year", "value_in_year", "from_year") and year is not None:
@@ -143,6 +164,10 @@ def keep_cue(cue: Span, sent: Span, doc_year: int | None, lex: dict) -> bool:
             return False
     if label == "value_in_year" and not lex["_context"].search(sent.text):
         return False
+    if label in ("change_to", "change_by_year", "value_in_year") and lex["_budget_words"].search(doc[clause_start : cue.end].text) and \
+            any(t.lower_ in lex["proposal_verbs"] for t in doc[sent.start : cue.start]) and \
+            in_range(doc, cue.start_char, sent.end_char, ("money",)) and not lex["_goal_words"].search(sent.text):
+        return False  # "foreslår å øke støtten til 600 millioner kroner i 2027": a budget proposal (actions reads it)
     if label == "change_to" and _money_at(cue, sent):
         future = [y for y in years(sent.text) if doc_year is None or y > doc_year]
         if not future:
@@ -211,6 +236,9 @@ def _actor(cs, cue: Span, lex: dict) -> str | None:
     doc, sent = cs.doc, cs.sent
     speaker = clauses.attribution(sent.text, cs.lang) or (  # "– Vi skal halvere ... . Dette ..., sier X."
         clauses.attribution(doc.text[sent.start_char:], cs.lang) if clauses.is_quote(sent.text, cs.lang) else None)
+    opened = clauses.opens_quote(doc.text[max(0, sent.start_char - 3) : cue.start_char], cs.lang)
+    if speaker is None and opened is not None:  # "... næringstransport.– Vi skal halvere ... innen 2030. ..., sier X."
+        speaker = clauses.attribution(doc.text[max(0, sent.start_char - 3) + opened:], cs.lang)
     for rx in _shared()["goal_owner"]:
         m = rx.search(sent.text)
         if m:
@@ -234,15 +262,42 @@ def _actor(cs, cue: Span, lex: dict) -> str | None:
                     run.append(t)
             if run:
                 return doc[run[0].i : run[-1].i + 1].text
+    reporter = _reporter(sent, cue, lex)
+    if reporter:
+        return reporter
+    opener = next((t for t in sent if t.is_alpha and t.lower_ not in _shared()["determiners"]), None)
+    if opener is not None and opener.i < cue.start and is_anaphor(opener.text):
+        return opener.text  # "Bedriften skal utvikle ... for å øke ...": the organisation named before (resolve_actor)
     subject = named_subject(cue[0], orgs)
     if subject and not is_pronoun(subject):
         return subject
+    if not doc.has_annotation("DEP") and not doc[sent.start : cue.start].text.count(","):
+        subject = sentence_actor(sent, orgs)  # no parse: "Regjeringen la fram en plan om å halvere ..."
+        if subject:
+            return subject
     if cue.label_ in ("become", "goal_aim") and cue.start > sent.start:  # "Norge skal bli", "Equinor tar sikte på"
         subject = phrase_before(doc, sent.start, cue.start, set(lex["actor_skip"]), max_tokens=4)
         named = cue.label_ == "become" or any(names_someone(t, orgs) for t in doc[sent.start : cue.start])
         if subject and named and subject.lower() not in lex["author_words"]:
             return subject
     return speaker
+
+
+_STOPS = frozenset({".", "!", "?", ":", "–", "-"})  # what ends a sentence or opens direct speech
+
+
+def _reporter(sent: Span, cue: Span, lex: dict) -> str | None:
+    """Who reports their own goal before it ("Havfrakt sier de skal kutte ...", "Kommunen seier
+    dei skal vere fossilfrie ..."): the words before a report verb that opens the sentence."""
+    doc = sent.doc
+    for tok in doc[sent.start : cue.start]:
+        if tok.lower_ in lex["report_verbs"]:
+            start = max([t.i + 1 for t in doc[sent.start : tok.i] if t.text in _STOPS], default=sent.start)
+            subject = phrase_before(doc, start, tok.i, set(lex["actor_skip"]), max_tokens=3)
+            if subject and subject[0].isupper() and not is_pronoun(subject) and subject.lower() not in lex["author_words"]:
+                return subject
+            return None
+    return None
 
 
 def action_verbs(lang: str | None) -> tuple[str, ...]:
@@ -274,8 +329,10 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
             s, e = clauses.window(text, s, e, max(s, cues[0].start_char - sent.start_char), MAX_CHARS)
         if e - s < 8 or e - s > MAX_CHARS:
             continue
-        actor = (_actor(cs, cues[0], lex) or leads.get(cs.offset) or author
-                 or actor_before(trail, cs.offset + sent.start_char))
+        actor = _actor(cs, cues[0], lex) or leads.get(cs.offset)
+        if actor is None and cues[0].label_ == "goal_is" and _opens(sent, cues[0]):
+            actor = actor_before(trail, cs.offset + sent.start_char)  # a bare goal: whose, said just before
+        actor = actor or author or actor_before(trail, cs.offset + sent.start_char)
         rule = "target:" + "+".join(dict.fromkeys(c.label_ for c in cues))
         first = None
         for ps, pe in deadline_pieces(text, s, e, doc_year):
@@ -284,28 +341,65 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
             row.update(target_fields(row["text"], quantities(cs.doc, ps, pe, cs.lang), doc_year, lex))
             if first is not None and row["metric"] is None:  # "..., 70 prosent innan 2040": the change named first
                 row.update(metric=first["metric"], direction=first["direction"])
-            row.update(actor=actor, source_rule=rule)
+            row.update(actor=resolve_actor(actor, row["start"], document.text, orgs, trail), source_rule=rule)
             rows.append(row)
             first = first or row
     return rows
 
 
+def _opens(sent: Span, cue: Span) -> bool:
+    """The cue opens its sentence: only punctuation or a determiner before it ("– Målet er",
+    "The aim is")."""
+    dets = _shared()["determiners"]
+    return all(not t.is_alpha or t.lower_ in dets for t in sent.doc[sent.start : cue.start])
+
+
 def deadline_pieces(text: str, start: int, end: int, doc_year: int | None) -> list[tuple[int, int]]:
-    """[start, end) of `text` cut after each deadline ("innan 2030", "by 2040") but the last, when
-    it names two or more future deadlines: "40 prosent innan 2030, 70 prosent innan 2040 og
-    netto null innan 2050" is three targets, each with its own year."""
-    found = [(m.end(), int(m.group(1))) for m in YEAR_IN_TEXT.finditer(text, start, end)
-             if (doc_year is None or int(m.group(1)) > doc_year)
-             and deadline_before().search(text, max(start, m.start() - 30), m.start())]
-    ends = [e for i, (e, y) in enumerate(found) if i + 1 == len(found) or found[i + 1][1] != y]  # one piece per year
-    if len(ends) < 2:
+    """[start, end) of `text` cut at each future deadline when it names two or more: after a
+    deadline that closes its clause ("40 prosent innan 2030, 70 prosent innan 2040 og netto null
+    innan 2050" is three targets), before one that opens it ("Innen 2029 skal halvparten ..., og
+    i 2035 skal vi være utslippsfrie"; "By 2030 we aim to ..., and by 2040 at least 50,000"), so
+    each target keeps its own year."""
+    found = []  # (start of the deadline phrase, end of its year, year)
+    for m in YEAR_IN_TEXT.finditer(text, start, end):
+        year = int(m.group(1))
+        if doc_year is not None and year <= doc_year:
+            continue
+        before = deadline_before().search(text, max(start, m.start() - 30), m.start())
+        if before is None:  # "i 2035 skal", "In 2030, we will": a year opening a clause with a modal
+            before = _shared()["clause_year"].search(text, max(start, m.start() - 8), m.start())
+            if before is None or not _shared()["modal_after"].match(text, m.end(), end):
+                continue
+        if found and found[-1][2] == year:  # one piece per year
+            found[-1] = (found[-1][0], m.end(), year)
+            continue
+        found.append((before.start(), m.end(), year))
+    if len(found) < 2:
+        return [(start, end)]
+    cuts = []  # (end of a piece, start of the next)
+    for i, (lead, year_end, _) in enumerate(found):
+        opens = _opens_clause(text, cuts[-1][1] if cuts else start, lead)
+        if opens and i > 0:
+            join = _shared()["joiner"].search(text, start, lead)
+            cut = join.start() if join else lead
+            cuts.append((cut, cut + _piece_gap(text, cut, end)))
+        elif not opens and i + 1 < len(found):
+            cuts.append((year_end, year_end + _piece_gap(text, year_end, end)))
+    if not cuts:
         return [(start, end)]
     pieces, pos = [], start
-    for cut in ends[:-1]:
-        pieces.append((pos, cut))
-        pos = cut + _piece_gap(text, cut, end)
+    for cut_end, next_start in cuts:
+        if cut_end > pos:
+            pieces.append((pos, cut_end))
+        pos = max(pos, next_start)
     pieces.append((pos, end))
     return [(s, e) for s, e in pieces if e - s >= 8]
+
+
+def _opens_clause(text: str, since: int, lead: int) -> bool:
+    """The deadline phrase at `lead` opens its clause: nothing but punctuation, a dash or a quote
+    mark before it since `since`, or a comma (and "og"/"and") right before it."""
+    return not text[since:lead].strip(" \t\n\"'«»“”–-,") or bool(_shared()["joiner"].search(text, since, lead))
 
 
 @lru_cache(maxsize=1)
