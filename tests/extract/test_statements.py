@@ -97,3 +97,19 @@ def test_dependency_cues_ndt():
     doc[4].lemma_ = "trenge"  # "skal Equinor trenge ...": no plan
     assert dependency_cues(doc, "nb", "actions") == []
     assert dependency_cues(spacy.blank("nb")("I år skal Equinor bore tre brønner."), "nb", "actions") == []  # no parse
+
+
+def test_kind_mentions_are_found_as_a_scan_per_form_finds_them():
+    """`_mentions` tries the patterns only where a plain search finds the form or the kind's word;
+    it must give what scanning the whole text with each form's pattern gives."""
+    from pipeline.extract.common.statements import _anaphor_rx, _forms, _mentions
+
+    text = ("Bergen kommune og Kommunestyret i Bergen. Bedriften Nova Sea AS vokser; bedriften Nova Sea "
+            "og Nova Sea AS. Selskapet Havfrakt AS og havfrakt as. Fylkeskommunen Vestland fylkeskommune. "
+            "Bergen Kommune igjen, Bergenkommune ikke.") * 3
+    forms = _forms((("Bergen kommune", ()), ("Nova Sea AS", ("Nova Sea",)), ("Havfrakt AS", ()),
+                    ("Vestland fylkeskommune", ())))
+    for stem in ("kommune", "bedrift", "selskap", "fylkeskommune"):
+        scanned = [(m.start(), m.end(), i, f) for i, f in enumerate(forms) for m in _anaphor_rx(f, stem).finditer(text)]
+        assert _mentions(text, forms, stem) == scanned, stem
+        assert scanned or stem == "fylkeskommune"

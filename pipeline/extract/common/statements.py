@@ -486,32 +486,21 @@ def resolve_actor(actor: str | None, pos: int, text: str, orgs: list[dict] | Non
         actor = _NUMBERING.sub("", actor) or actor  # "1. Abelia støtter ...": the item's number is no part of it
     if not actor or not orgs:
         return actor
-    forms = sorted({f for o in orgs for f in [o.get("name") or "", *(o.get("aliases") or [])] if len(f) > 2},
-                   key=len, reverse=True)
-    head = text[:pos]
+    forms = _forms(tuple((o.get("name") or "", tuple(o.get("aliases") or ())) for o in orgs))
     stem = _anaphors().get(re.sub(r"^(?:the)\s+", "", actor.strip().casefold()))
     if stem is not None:
-        last = None  # (position, form)
-        for f in forms:
-            own = _names_kind(f.casefold(), stem)
-            rx = re.compile(rf"\b{re.escape(f)}\b" if own else rf"\b\w*{re.escape(stem)}\w*\s+{re.escape(f)}\b", re.I)
-            for m in rx.finditer(head):
-                if last is None or m.start() > last[0]:
-                    last = (m.start(), f)
+        last = _last_before(_mentions(text, forms, stem), pos)
         if last is not None:
-            return last[1]
+            return last
         if stem not in _unnamed_kinds():
             return actor  # "The municipality has asked ...": no municipality named before, none guessed
         for p, named in reversed([t for t in trail if t[0] < pos]):
-            inside = next((f for f in forms if re.search(rf"\b{re.escape(f)}\b", named, re.I)), None)
+            inside = next((f for f in forms if _name_rx(f).search(named)), None)
             if inside:
                 return inside
-        for f in forms:  # no parse: the organisation that opened a sentence last ("Rederiet Nordlys AS planlegger ...")
-            for m in re.finditer(rf"(?:^|[.!?:]\s+|\n\s*)(?:\w+\s+)?({re.escape(f)})\b", head):
-                if last is None or m.start(1) > last[0]:
-                    last = (m.start(1), f)
-        return last[1] if last is not None else actor
-    inside = [(m, f) for f in forms if (m := re.search(rf"\b{re.escape(f)}\b", actor, re.I))]
+        # no parse: the organisation that opened a sentence last ("Rederiet Nordlys AS planlegger ...")
+        return _last_before(_mentions(text, forms, None), pos) or actor
+    inside = [(m, f) for f in forms if (m := _name_rx(f).search(actor))]
     if not inside or any(f.casefold() not in inside[0][1].casefold() for _, f in inside):
         return actor  # no organisation, or several (a joint actor)
     m, form = inside[0]
@@ -522,6 +511,82 @@ def resolve_actor(actor: str | None, pos: int, text: str, orgs: list[dict] | Non
         or bool(re.fullmatch(r"\w+-[a-z]+", before[-1]))  # "Oslo-listed Hydra Grid ASA"
     place = not after or after[0].casefold() in _prepositions()
     return m.group(0) if kind and place else actor  # "Rederiet Havfrakt AS i Tromsø", not "Sintef Analyse"
+
+
+# A document's organisation forms and their patterns are worked out once, not for every actor
+# (a long report has hundreds of forms and hundreds of actors).
+@lru_cache(maxsize=16)
+def _forms(names: tuple[tuple[str, tuple[str, ...]], ...]) -> tuple[str, ...]:
+    """The names and aliases of a document's organisations (longer than two characters), longest first."""
+    return tuple(sorted({f for name, aliases in names for f in (name, *aliases) if len(f) > 2}, key=len, reverse=True))
+
+
+@lru_cache(maxsize=16)
+def _mentions(text: str, forms: tuple[str, ...], stem: str | None) -> list[tuple[int, int, int, str]]:
+    """(start, end, rank, form) of every mention in `text` of each form (rank: its place in
+    `forms`) that an anaphor of kind `stem` can stand for (`_anaphor_rx`), or, for None, of each
+    form opening a sentence (`_opening_rx`, start of the name itself). The patterns are tried only
+    where a plain search of the lower-cased text finds the form or the kind's word: a long report
+    has hundreds of forms, and a scan of the whole text for each is what made long documents slow."""
+    if stem is None:
+        return [(m.start(1), m.end(), i, f) for i, f in enumerate(forms) for m in _opening_rx(f).finditer(text)]
+    low = text.lower()
+    if len(low) != len(text):  # a letter whose lower case is longer ("İ"): plain positions would shift
+        return [(m.start(), m.end(), i, f) for i, f in enumerate(forms) for m in _anaphor_rx(f, stem).finditer(text)]
+    kind_words = sorted({_word_start(text, i) for i in _find_all(low, stem.lower())})
+    out = []
+    for rank, f in enumerate(forms):
+        rx = _anaphor_rx(f, stem)
+        end = 0  # as finditer: matches do not overlap
+        for start in _find_all(low, f.lower()) if _names_kind(f.casefold(), stem) else kind_words:
+            if start >= end and (m := rx.match(text, start)):
+                out.append((m.start(), m.end(), rank, f))
+                end = m.end()
+    return out
+
+
+def _find_all(haystack: str, needle: str):
+    """Every position of `needle` in `haystack`, overlapping ones too."""
+    i = haystack.find(needle)
+    while i >= 0:
+        yield i
+        i = haystack.find(needle, i + 1)
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def _word_start(text: str, i: int) -> int:
+    while i > 0 and _WORD_CHAR.match(text, i - 1):
+        i -= 1
+    return i
+
+
+def _last_before(mentions: list[tuple[int, int, int, str]], pos: int) -> str | None:
+    """The form of the mention that starts last among those that end by `pos` (on a tie, the
+    longer form: the earlier in `forms`)."""
+    before = [(start, -rank, form) for start, end, rank, form in mentions if end <= pos]
+    return max(before)[2] if before else None
+
+
+@lru_cache(maxsize=8192)
+def _name_rx(form: str) -> re.Pattern:
+    return re.compile(rf"\b{re.escape(form)}\b", re.I)
+
+
+@lru_cache(maxsize=8192)
+def _anaphor_rx(form: str, stem: str) -> re.Pattern:
+    """The form as a mention the anaphor of kind `stem` can stand for: the name itself when it says
+    the kind ("Bergen kommune"), else the name introduced by a word of that kind ("bedriften Nova Sea")."""
+    if _names_kind(form.casefold(), stem):
+        return _name_rx(form)
+    return re.compile(rf"\b\w*{re.escape(stem)}\w*\s+{re.escape(form)}\b", re.I)
+
+
+@lru_cache(maxsize=8192)
+def _opening_rx(form: str) -> re.Pattern:
+    """The form opening a sentence, perhaps after one word ("Rederiet Nordlys AS planlegger ...")."""
+    return re.compile(rf"(?:^|[.!?:]\s+|\n\s*)(?:\w+\s+)?({re.escape(form)})\b")
 
 
 @lru_cache(maxsize=1)
