@@ -17,7 +17,7 @@
 5. the product: `python -m pipeline extract` cold, warm, and with 1% of the documents
    changed, against a Prefect server started first (its start time is reported separately);
 6. memory: RSS of the cold product run, sampled through the run;
-7. scale-out: the flow on a local Dask cluster with 1 and 2 worker processes, on every fourth
+7. scale-out: the flow on a local Dask cluster with 1 and 2 worker processes, on every third
    document (a seeded sample).
 
 The results go to `--out` (bench/results.json); with the default `--out`, the README's
@@ -57,7 +57,7 @@ NER_ONLY_MODEL = "nb_norne_sm"  # the reference line beside the full pipeline
 BARE_BATCH_SIZE = 32  # nlp.pipe's batch size for the limit (8, 32 and 128 were within 5% of each other here)
 LIBRARY_SHARE = 3  # the limit and the library are timed on every third document (a seeded sample)
 ROUNDS = 5  # the sample is timed in rounds: the limit, then the library, on each round's documents
-DASK_SHARE = 4  # the Dask runs take every fourth document
+DASK_SHARE = 3  # the Dask runs take every third document (a seeded sample)
 LATENCY_RUNS = 3
 README = REPO / "README.md"
 RESULTS = REPO / "bench" / "results.json"
