@@ -96,6 +96,15 @@ def union(name: str, key: str, section: str | None = None) -> list:
     return out
 
 
+def merged(name: str, key: str) -> dict:
+    """A mapping read in segments of every language: the common folder's, then each language's,
+    merged (a later folder's entry wins)."""
+    out: dict = {}
+    for folder in ("common", *LANGS):
+        out.update(theme(folder, name).get(key) or {})
+    return out
+
+
 def files() -> list[Path]:
     """Every language data file (the pipeline version hashes them)."""
     return sorted(p for p in HERE.rglob("*") if p.suffix in (".yaml", ".jsonl"))

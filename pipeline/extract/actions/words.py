@@ -43,12 +43,9 @@ def _shared() -> dict:
     def words(key: str) -> frozenset[str]:
         return words_of("actions", key)
 
-    lemmas: dict = {}
-    for lang in language_data.LANGS:
-        lemmas.update(language_data.theme(lang, "actions").get("cue_lemmas", {}))
     phase = "|".join(language_data.union("actions", "phase_words"))
     return {
-        "cue_lemmas": lemmas,
+        "cue_lemmas": language_data.merged("actions", "cue_lemmas"),
         "past": words("past_auxiliaries"),
         "not_subjects": words("not_subjects"),
         "not_modal_verbs": words("not_modal_verbs"),

@@ -126,12 +126,11 @@ def quote_speaker(text: str, start: int, lang: str | None) -> str | None:
     r = rules(lang)
     if not r["attribution"].search(text, start):
         return None
-    before = text[: start + 3]
-    if not (r["quote"].match(text) or any(True for _ in r["quote_inside"].finditer(before))):
+    opened = [m.end() for m in r["quote_inside"].finditer(text[: start + 3])]
+    if not (r["quote"].match(text) or opened):
         return None
     closed = [m.start() for m in r["attribution"].finditer(text[:start])]  # a quote attributed before this sentence
-    opened = [m.end() for m in r["quote_inside"].finditer(before)] or [0]
-    if closed and not any(o >= min(closed) for o in opened):
+    if closed and not any(o >= min(closed) for o in opened or [0]):
         return None
     return attribution(text[start:], lang)
 

@@ -347,7 +347,7 @@ def lead_actor(doc: Doc) -> str | None:
     actor = sentence_actor(sent, org_token_ids(doc))
     if actor:
         return actor
-    first = next((t for t in sent if t.is_alpha and t.lower_ not in _determiners()), None)
+    first = first_word(sent)
     if first is None:
         return None
     if first.lower_ in _author_words():
@@ -358,13 +358,15 @@ def lead_actor(doc: Doc) -> str | None:
     return None
 
 
+def first_word(sent: Span):
+    """The sentence's first word that is not a determiner ("Utvalget" in "– Det nye utvalget ..."), or None."""
+    return next((t for t in sent if t.is_alpha and t.lower_ not in _determiners()), None)
+
+
 @lru_cache(maxsize=1)
 def _lead_verbs() -> frozenset[str]:
     """The verbs of a lead-in that announce measures ("anbefaler", "recommends"): actions.yaml `cue_lemmas`."""
-    out: set[str] = set()
-    for lang in language_data.LANGS:
-        out.update(language_data.theme(lang, "actions").get("cue_lemmas", {}))
-    return frozenset(out)
+    return frozenset(language_data.merged("actions", "cue_lemmas"))
 
 
 @lru_cache(maxsize=1)
@@ -443,10 +445,7 @@ def dep_complement_subject(tok) -> str | None:
 def _anaphors() -> dict[str, str]:
     """Nouns that stand for an organisation named before ("Selskapet", "the company") -> the stem
     that names its kind (clauses.yaml `anaphors`)."""
-    out: dict[str, str] = {}
-    for folder in ("common", *language_data.LANGS):
-        out.update(language_data.theme(folder, "clauses").get("anaphors", {}) or {})
-    return out
+    return language_data.merged("clauses", "anaphors")
 
 
 @lru_cache(maxsize=1)
@@ -458,7 +457,12 @@ def _unnamed_kinds() -> frozenset[str]:
 
 def is_anaphor(word: str) -> bool:
     """A noun that stands for an organisation named before ("Selskapet", "the company")."""
-    return re.sub(r"^the\s+", "", word.strip().casefold()) in _anaphors()
+    return _anaphor_kind(word) is not None
+
+
+def _anaphor_kind(word: str) -> str | None:
+    """The kind ("selskap", "company") that an anaphor stands for, None for other words."""
+    return _anaphors().get(re.sub(r"^the\s+", "", word.strip().casefold()))
 
 
 _JOINERS = frozenset({"og", "and", "&", "samt"})
@@ -487,7 +491,7 @@ def resolve_actor(actor: str | None, pos: int, text: str, orgs: list[dict] | Non
     if not actor or not orgs:
         return actor
     forms = _forms(tuple((o.get("name") or "", tuple(o.get("aliases") or ())) for o in orgs))
-    stem = _anaphors().get(re.sub(r"^(?:the)\s+", "", actor.strip().casefold()))
+    stem = _anaphor_kind(actor)
     if stem is not None:
         last = _last_before(_mentions(text, forms, stem), pos)
         if last is not None:

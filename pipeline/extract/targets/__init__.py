@@ -26,7 +26,7 @@ from pipeline.extract.common.cues import cue_ruler, label_order
 from pipeline.extract.common.rows import make_row
 from pipeline.extract.common.statements import (
     actor_before, actor_trail, clause_at, cue_sentences, deadline_before, document_author, document_year, is_pronoun,
-    is_anaphor, list_leads, named_subject, names_someone, org_token_ids, phrase_before, resolve_actor, sentence_actor,
+    first_word, is_anaphor, list_leads, named_subject, names_someone, org_token_ids, phrase_before, resolve_actor, sentence_actor,
 )
 from pipeline.extract.common.years import YEAR_IN_TEXT, is_year, years
 from pipeline.extract.quantities import in_range, with_default_currency
@@ -62,7 +62,6 @@ def _shared() -> dict:
         "metric_skip": frozenset(language_data.union("targets", "metric_skip")),
         "value_after": re.compile(rf"\b({after})\s+(?:\w+\s+){{0,3}}$", re.I),
         "goal_owner": [re.compile(r, re.I) for r in language_data.union("targets", "goal_owner")],
-        "determiners": frozenset(language_data.union("clauses", "determiners")),
         "aim_verbs": frozenset(language_data.union("actions", "aim_verbs")),
         "infinitive_markers": frozenset(language_data.union("actions", "infinitive_markers")),
         "period": re.compile("|".join(f"(?:{r})" for r in language_data.union("targets", "period") or ["(?!)"]), re.I),
@@ -265,7 +264,7 @@ def _actor(cs, cue: Span, lex: dict) -> str | None:
     reporter = _reporter(sent, cue, lex)
     if reporter:
         return reporter
-    opener = next((t for t in sent if t.is_alpha and t.lower_ not in _shared()["determiners"]), None)
+    opener = first_word(sent)
     if opener is not None and opener.i < cue.start and is_anaphor(opener.text):
         return opener.text  # "Bedriften skal utvikle ... for å øke ...": the organisation named before (resolve_actor)
     subject = named_subject(cue[0], orgs)
@@ -350,8 +349,8 @@ def extract(document: AnalysedDocument, orgs: list[dict] | None = None) -> list[
 def _opens(sent: Span, cue: Span) -> bool:
     """The cue opens its sentence: only punctuation or a determiner before it ("– Målet er",
     "The aim is")."""
-    dets = _shared()["determiners"]
-    return all(not t.is_alpha or t.lower_ in dets for t in sent.doc[sent.start : cue.start])
+    first = first_word(sent)
+    return first is None or first.i >= cue.start
 
 
 def deadline_pieces(text: str, start: int, end: int, doc_year: int | None) -> list[tuple[int, int]]:
